@@ -1,0 +1,52 @@
+package sqlstore
+
+import (
+	"context"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/billing"
+)
+
+// CreateCustomer inserts an account and its billing profile together.
+func (s *Store) CreateCustomer(ctx context.Context, c *billing.Customer) error {
+	if c.Email == "" {
+		return platform.Invalid("email", "email is required")
+	}
+	return s.InTx(ctx, func(tx billing.Store) error {
+		t := tx.(*Store)
+		now := platform.SystemClock{}.Now()
+		id, err := t.q.UserInsert(ctx, dbsqlc.UserInsertParams{
+			Email: c.Email, Role: "customer", Status: "active", CreatedAt: now, UpdatedAt: now,
+		})
+		if err != nil {
+			return t.translate(err, "customer")
+		}
+		d := c.Details
+		err = t.q.ProfileInsert(ctx, dbsqlc.ProfileInsertParams{
+			UserID: id, Name: d.Name, Company: d.Company, Address: d.Address, City: d.City,
+			Region: d.Region, Postal: d.Postal, Country: d.Country, VatID: d.VATID, TaxExempt: c.Tax.Exempt,
+		})
+		if err != nil {
+			return t.translate(err, "customer profile")
+		}
+		c.ID = id
+		return nil
+	})
+}
+
+// GetCustomer returns the billing view of an account.
+func (s *Store) GetCustomer(ctx context.Context, id int64) (*billing.Customer, error) {
+	r, err := s.q.CustomerGetByID(ctx, id)
+	if err != nil {
+		return nil, s.translate(err, "customer")
+	}
+	d := billing.BillingDetails{
+		Name: r.Name, Company: r.Company, Email: r.Email, Address: r.Address, City: r.City,
+		Region: r.Region, Postal: r.Postal, Country: r.Country, VATID: r.VatID,
+	}
+	return &billing.Customer{
+		ID: r.ID, Email: r.Email, Details: d,
+		Tax: billing.TaxCustomer{Country: r.Country, Region: r.Region, VATID: r.VatID, Exempt: r.TaxExempt},
+	}, nil
+}

@@ -1,0 +1,62 @@
+package sqlstore
+
+import (
+	"context"
+
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/billing"
+)
+
+// CreateTransaction records a gateway charge or refund once.
+func (s *Store) CreateTransaction(ctx context.Context, t *billing.Transaction) error {
+	id, err := s.writeQ().TransactionInsert(ctx, dbsqlc.TransactionInsertParams{
+		InvoiceID: nullID(t.InvoiceID), CustomerID: t.CustomerID, Gateway: t.Gateway, GatewayID: t.GatewayID,
+		Kind: string(t.Kind), Amount: t.Amount, Currency: t.Currency, Fee: t.Fee, Status: t.Status,
+		Method: t.Method, FailureMessage: t.FailureMessage, CreatedAt: t.CreatedAt,
+	})
+	if err != nil {
+		return s.translate(err, "transaction "+t.Gateway+" "+t.GatewayID)
+	}
+	t.ID = id
+	return nil
+}
+
+// GetTransactionByGatewayID returns the transaction a gateway knows by id.
+func (s *Store) GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*billing.Transaction, error) {
+	r, err := s.q.TransactionGetByGatewayID(ctx, dbsqlc.TransactionGetByGatewayIDParams{Gateway: gateway, GatewayID: gatewayID})
+	if err != nil {
+		return nil, s.translate(err, "transaction")
+	}
+	return &billing.Transaction{
+		ID: r.ID, InvoiceID: r.InvoiceID.Int64, CustomerID: r.CustomerID, Gateway: r.Gateway, GatewayID: r.GatewayID,
+		Kind: billing.TransactionKind(r.Kind), Amount: r.Amount, Currency: r.Currency, Fee: r.Fee, Status: r.Status,
+		Method: r.Method, FailureMessage: r.FailureMessage, CreatedAt: r.CreatedAt.UTC(),
+	}, nil
+}
+
+// CreatePaymentMethod saves a reference to a gateway payment method.
+func (s *Store) CreatePaymentMethod(ctx context.Context, pm *billing.PaymentMethod) error {
+	id, err := s.writeQ().PaymentMethodInsert(ctx, dbsqlc.PaymentMethodInsertParams{
+		CustomerID: pm.CustomerID, Gateway: pm.Gateway, GatewayCustomerID: pm.GatewayCustomerID,
+		GatewayMethodID: pm.GatewayMethodID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth,
+		ExpYear: pm.ExpYear, IsDefault: pm.Default, CreatedAt: pm.CreatedAt,
+	})
+	if err != nil {
+		return s.translate(err, "payment method")
+	}
+	pm.ID = id
+	return nil
+}
+
+// DefaultPaymentMethod returns the customer's default payment method.
+func (s *Store) DefaultPaymentMethod(ctx context.Context, customerID int64) (*billing.PaymentMethod, error) {
+	r, err := s.q.PaymentMethodGetDefault(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "default payment method")
+	}
+	return &billing.PaymentMethod{
+		ID: r.ID, CustomerID: r.CustomerID, Gateway: r.Gateway, GatewayCustomerID: r.GatewayCustomerID,
+		GatewayMethodID: r.GatewayMethodID, Brand: r.Brand, Last4: r.Last4, ExpMonth: r.ExpMonth,
+		ExpYear: r.ExpYear, Default: r.IsDefault, CreatedAt: r.CreatedAt.UTC(),
+	}, nil
+}

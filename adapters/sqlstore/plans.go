@@ -1,0 +1,166 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/billing"
+)
+
+// CreatePlan inserts a plan with its prices, upgrade targets and options.
+func (s *Store) CreatePlan(ctx context.Context, p *billing.Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	features, err := json.Marshal(p.Features)
+	if err != nil {
+		return platform.Invalid("features", "features are not JSON: %v", err)
+	}
+	if p.Features == nil {
+		features = []byte("{}")
+	}
+	return s.InTx(ctx, func(tx billing.Store) error {
+		t := tx.(*Store)
+		now := platform.SystemClock{}.Now()
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = now
+		}
+		var stock sql.NullInt64
+		if p.Stock != nil {
+			stock = sql.NullInt64{Int64: *p.Stock, Valid: true}
+		}
+		id, err := t.q.PlanInsert(ctx, dbsqlc.PlanInsertParams{
+			Code: p.Code, Name: p.Name, ServiceType: string(p.Type), Status: string(p.Status),
+			FeaturesJson: string(features), Stock: stock, TrialDays: int64(p.TrialDays),
+			CreatedAt: p.CreatedAt, UpdatedAt: now,
+		})
+		if err != nil {
+			return t.translate(err, "plan "+p.Code)
+		}
+		p.ID = id
+		for _, pr := range p.Prices {
+			err := t.q.PlanPriceInsert(ctx, dbsqlc.PlanPriceInsertParams{
+				PlanID: id, Currency: pr.Currency, Cycle: string(pr.Cycle), Amount: pr.Amount, SetupFee: pr.SetupFee,
+			})
+			if err != nil {
+				return t.translate(err, "plan price")
+			}
+		}
+		for _, target := range p.UpgradeTargets {
+			if err := t.q.PlanUpgradeInsert(ctx, dbsqlc.PlanUpgradeInsertParams{PlanID: id, TargetPlanID: target}); err != nil {
+				return t.translate(err, "plan upgrade target")
+			}
+		}
+		for i := range p.Options {
+			o := &p.Options[i]
+			oid, err := t.q.ConfigOptionInsert(ctx, dbsqlc.ConfigOptionInsertParams{
+				PlanID: id, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits,
+			})
+			if err != nil {
+				return t.translate(err, "option "+o.Code)
+			}
+			o.ID = oid
+			for _, pr := range o.Prices {
+				err := t.q.ConfigOptionPriceInsert(ctx, dbsqlc.ConfigOptionPriceInsertParams{
+					OptionID: oid, Currency: pr.Currency, Cycle: string(pr.Cycle), UnitAmount: pr.Amount,
+				})
+				if err != nil {
+					return t.translate(err, "option price")
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// GetPlan returns a plan with its prices, upgrade targets and options.
+func (s *Store) GetPlan(ctx context.Context, id int64) (*billing.Plan, error) {
+	r, err := s.q.PlanGetByID(ctx, id)
+	if err != nil {
+		return nil, s.translate(err, "plan")
+	}
+	return s.loadPlan(ctx, r)
+}
+
+// ListPlans returns every plan in id order.
+func (s *Store) ListPlans(ctx context.Context) ([]*billing.Plan, error) {
+	rows, err := s.q.PlanList(ctx)
+	if err != nil {
+		return nil, s.translate(err, "plans")
+	}
+	plans := make([]*billing.Plan, 0, len(rows))
+	for _, r := range rows {
+		p, err := s.loadPlan(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+func (s *Store) loadPlan(ctx context.Context, r dbsqlc.Plan) (*billing.Plan, error) {
+	p := &billing.Plan{
+		ID: r.ID, Code: r.Code, Name: r.Name, Type: billing.ServiceType(r.ServiceType),
+		Status: billing.PlanStatus(r.Status), TrialDays: int(r.TrialDays), CreatedAt: r.CreatedAt.UTC(),
+	}
+	if err := json.Unmarshal([]byte(r.FeaturesJson), &p.Features); err != nil {
+		return nil, s.translate(err, "plan features")
+	}
+	if r.Stock.Valid {
+		stock := r.Stock.Int64
+		p.Stock = &stock
+	}
+	prices, err := s.q.PlanPriceListByPlan(ctx, r.ID)
+	if err != nil {
+		return nil, s.translate(err, "plan prices")
+	}
+	for _, pr := range prices {
+		p.Prices = append(p.Prices, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: pr.Amount, SetupFee: pr.SetupFee})
+	}
+	if p.UpgradeTargets, err = s.q.PlanUpgradeListByPlan(ctx, r.ID); err != nil {
+		return nil, s.translate(err, "plan upgrades")
+	}
+	options, err := s.q.ConfigOptionListByPlan(ctx, r.ID)
+	if err != nil {
+		return nil, s.translate(err, "plan options")
+	}
+	optionPrices, err := s.q.ConfigOptionPriceListByPlan(ctx, r.ID)
+	if err != nil {
+		return nil, s.translate(err, "plan option prices")
+	}
+	for _, o := range options {
+		opt := billing.ConfigOption{ID: o.ID, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits}
+		for _, op := range optionPrices {
+			if op.OptionID == o.ID {
+				opt.Prices = append(opt.Prices, billing.Price{Currency: op.Currency, Cycle: billing.Cycle(op.Cycle), Amount: op.UnitAmount})
+			}
+		}
+		p.Options = append(p.Options, opt)
+	}
+	return p, nil
+}
+
+// TakeStock takes one unit of a stock-tracked plan; plans without stock
+// tracking always have one.
+func (s *Store) TakeStock(ctx context.Context, planID int64, now time.Time) error {
+	p, err := s.writeQ().PlanGetByID(ctx, planID)
+	if err != nil {
+		return s.translate(err, "plan")
+	}
+	if !p.Stock.Valid {
+		return nil
+	}
+	n, err := s.writeQ().PlanDecrementStock(ctx, dbsqlc.PlanDecrementStockParams{UpdatedAt: now, ID: planID})
+	if err != nil {
+		return s.translate(err, "plan stock")
+	}
+	if n == 0 {
+		return platform.Errorf(platform.ECONFLICT, "plan %s is out of stock", p.Code)
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/billing"
+)
+
+// DBTX is what queries run on: a *sql.DB or a *sql.Tx.
+type DBTX interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// Dialect is what differs between the SQL engines.
+type Dialect interface {
+	// Name is "sqlite" or "mysql".
+	Name() string
+	// ReserveSequence adds n to the named sequence, creating it at zero
+	// first, and returns the new value. It runs inside a transaction.
+	ReserveSequence(ctx context.Context, tx DBTX, scope string, n int64) (int64, error)
+	// IsUniqueViolation reports whether err is a unique-key violation.
+	IsUniqueViolation(err error) bool
+	// IsRetryable reports whether err is a transient conflict (a deadlock
+	// or a lock timeout) after which the whole transaction may be retried.
+	IsRetryable(err error) bool
+}
+
+// Store implements billing.Store over SQL.
+type Store struct {
+	writer  *sql.DB
+	reader  *sql.DB
+	dialect Dialect
+	tx      *sql.Tx
+	q       *dbsqlc.Queries
+}
+
+var _ billing.Store = (*Store)(nil)
+
+// New returns a store that writes through writer and reads outside
+// transactions through reader (the same pool where the engine has no reason
+// to split them).
+func New(writer, reader *sql.DB, dialect Dialect) *Store {
+	return &Store{writer: writer, reader: reader, dialect: dialect, q: dbsqlc.New(reader)}
+}
+
+// Dialect returns the store's SQL dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// maxTxAttempts bounds how often InTx reruns a transaction that hit a
+// deadlock; MySQL resolves deadlocks by aborting one side, which is then
+// expected to retry.
+const maxTxAttempts = 8
+
+// InTx runs fn in a transaction; see billing.Store.
+func (s *Store) InTx(ctx context.Context, fn func(tx billing.Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = s.runTx(ctx, fn)
+		if err == nil || !s.dialect.IsRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) runTx(ctx context.Context, fn func(tx billing.Store) error) (err error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	inner := &Store{writer: s.writer, reader: s.reader, dialect: s.dialect, tx: tx, q: dbsqlc.New(tx)}
+	if err = fn(inner); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// writeQ returns the queries to run a write on: the transaction's, or the
+// writer pool's outside a transaction.
+func (s *Store) writeQ() *dbsqlc.Queries {
+	if s.tx != nil {
+		return s.q
+	}
+	return dbsqlc.New(s.writer)
+}
+
+// translate maps driver errors to platform errors at the adapter's edge.
+func (s *Store) translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return platform.Errorf(platform.ENOTFOUND, "%s not found", what)
+	case s.dialect.IsUniqueViolation(err):
+		return &platform.Error{Code: platform.ECONFLICT, Message: what + " already exists", Err: err}
+	case s.dialect.IsRetryable(err):
+		return err // kept raw so that InTx can retry the transaction
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+func timeOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+func nullID(id int64) sql.NullInt64 {
+	return sql.NullInt64{Int64: id, Valid: id != 0}
+}
+
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}

@@ -1,0 +1,146 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/billing"
+)
+
+// CreateSubscription inserts a subscription and sets its id.
+func (s *Store) CreateSubscription(ctx context.Context, sub *billing.Subscription) error {
+	opts, err := optionsJSON(sub.Options)
+	if err != nil {
+		return err
+	}
+	id, err := s.writeQ().SubscriptionInsert(ctx, dbsqlc.SubscriptionInsertParams{
+		CustomerID: sub.CustomerID, PlanID: sub.PlanID, Currency: sub.Currency, Cycle: string(sub.Cycle),
+		Status: string(sub.Status), OptionsJson: opts, AnchorAt: sub.Anchor,
+		CurrentPeriodStart: sub.CurrentPeriodStart, CurrentPeriodEnd: sub.CurrentPeriodEnd,
+		InvoicedThrough: sub.InvoicedThrough, TrialEnd: nullTime(sub.TrialEnd),
+		CancelAtPeriodEnd: sub.CancelAtPeriodEnd, CancelReason: sub.CancelReason,
+		CancelledAt: nullTime(sub.CancelledAt), SuspendHold: sub.SuspendHold, CouponID: nullID(sub.CouponID),
+		CouponCyclesLeft: int64(sub.CouponCyclesLeft), SuspendedAt: nullTime(sub.SuspendedAt),
+		CreatedAt: sub.CreatedAt, UpdatedAt: sub.UpdatedAt,
+	})
+	if err != nil {
+		return s.translate(err, "subscription")
+	}
+	sub.ID = id
+	return nil
+}
+
+// GetSubscription returns one subscription.
+func (s *Store) GetSubscription(ctx context.Context, id int64) (*billing.Subscription, error) {
+	r, err := s.q.SubscriptionGetByID(ctx, id)
+	if err != nil {
+		return nil, s.translate(err, "subscription")
+	}
+	return subscriptionFromRow(r)
+}
+
+// UpdateSubscription saves a subscription's mutable fields. InvoicedThrough
+// is left alone: only ClaimPeriod moves it.
+func (s *Store) UpdateSubscription(ctx context.Context, sub *billing.Subscription) error {
+	opts, err := optionsJSON(sub.Options)
+	if err != nil {
+		return err
+	}
+	n, err := s.writeQ().SubscriptionUpdate(ctx, dbsqlc.SubscriptionUpdateParams{
+		PlanID: sub.PlanID, Status: string(sub.Status), OptionsJson: opts,
+		CurrentPeriodStart: sub.CurrentPeriodStart, CurrentPeriodEnd: sub.CurrentPeriodEnd,
+		TrialEnd: nullTime(sub.TrialEnd), CancelAtPeriodEnd: sub.CancelAtPeriodEnd,
+		CancelReason: sub.CancelReason, CancelledAt: nullTime(sub.CancelledAt), SuspendHold: sub.SuspendHold,
+		CouponID: nullID(sub.CouponID), CouponCyclesLeft: int64(sub.CouponCyclesLeft),
+		SuspendedAt: nullTime(sub.SuspendedAt), UpdatedAt: sub.UpdatedAt, ID: sub.ID,
+	})
+	if err != nil {
+		return s.translate(err, "subscription")
+	}
+	if n == 0 {
+		return platform.Errorf(platform.ENOTFOUND, "subscription %d not found", sub.ID)
+	}
+	return nil
+}
+
+// ListRenewable returns one page of subscriptions due for renewal.
+func (s *Store) ListRenewable(ctx context.Context, through time.Time, afterID int64) ([]*billing.Subscription, error) {
+	rows, err := s.q.SubscriptionListRenewable(ctx, dbsqlc.SubscriptionListRenewableParams{InvoicedThrough: through, ID: afterID})
+	if err != nil {
+		return nil, s.translate(err, "subscriptions")
+	}
+	return subscriptionsFromRows(rows)
+}
+
+// ClaimPeriod compare-and-sets a subscription's InvoicedThrough.
+func (s *Store) ClaimPeriod(ctx context.Context, subID int64, from, to time.Time, couponCyclesLeft int, now time.Time) (bool, error) {
+	n, err := s.writeQ().SubscriptionClaimPeriod(ctx, dbsqlc.SubscriptionClaimPeriodParams{
+		InvoicedThrough: to, CouponCyclesLeft: int64(couponCyclesLeft), UpdatedAt: now,
+		ID: subID, InvoicedThrough_2: from,
+	})
+	if err != nil {
+		return false, s.translate(err, "subscription")
+	}
+	return n == 1, nil
+}
+
+// ListEndingBy returns subscriptions set to cancel whose period has ended.
+func (s *Store) ListEndingBy(ctx context.Context, t time.Time) ([]*billing.Subscription, error) {
+	rows, err := s.q.SubscriptionListEndingBy(ctx, t)
+	if err != nil {
+		return nil, s.translate(err, "subscriptions")
+	}
+	return subscriptionsFromRows(rows)
+}
+
+// ListPendingCreatedBefore returns unpaid orders created at or before t.
+func (s *Store) ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*billing.Subscription, error) {
+	rows, err := s.q.SubscriptionListPendingCreatedBefore(ctx, t)
+	if err != nil {
+		return nil, s.translate(err, "subscriptions")
+	}
+	return subscriptionsFromRows(rows)
+}
+
+func optionsJSON(opts []billing.OptionChoice) (string, error) {
+	if opts == nil {
+		opts = []billing.OptionChoice{}
+	}
+	b, err := json.Marshal(opts)
+	if err != nil {
+		return "", platform.Invalid("options", "options are not JSON: %v", err)
+	}
+	return string(b), nil
+}
+
+func subscriptionsFromRows(rows []dbsqlc.Subscription) ([]*billing.Subscription, error) {
+	subs := make([]*billing.Subscription, 0, len(rows))
+	for _, r := range rows {
+		sub, err := subscriptionFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		subs = append(subs, sub)
+	}
+	return subs, nil
+}
+
+func subscriptionFromRow(r dbsqlc.Subscription) (*billing.Subscription, error) {
+	sub := &billing.Subscription{
+		ID: r.ID, CustomerID: r.CustomerID, PlanID: r.PlanID, Currency: r.Currency,
+		Cycle: billing.Cycle(r.Cycle), Status: billing.SubscriptionStatus(r.Status),
+		Anchor: r.AnchorAt.UTC(), CurrentPeriodStart: r.CurrentPeriodStart.UTC(),
+		CurrentPeriodEnd: r.CurrentPeriodEnd.UTC(), InvoicedThrough: r.InvoicedThrough.UTC(),
+		TrialEnd: timeOf(r.TrialEnd), CancelAtPeriodEnd: r.CancelAtPeriodEnd, CancelReason: r.CancelReason,
+		CancelledAt: timeOf(r.CancelledAt), SuspendHold: r.SuspendHold, CouponID: r.CouponID.Int64,
+		CouponCyclesLeft: int(r.CouponCyclesLeft), SuspendedAt: timeOf(r.SuspendedAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if err := json.Unmarshal([]byte(r.OptionsJson), &sub.Options); err != nil {
+		return nil, platform.Errorf(platform.EINTERNAL, "subscription %d options: %v", r.ID, err)
+	}
+	return sub, nil
+}

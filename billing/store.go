@@ -1,0 +1,146 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"ezscale.cloud/platform"
+)
+
+// Store is the storage billing needs. Implementations (adapters/sqlite,
+// adapters/mysql) all pass the one contract suite in adapters/storetest.
+// Getters return an ENOTFOUND *platform.Error when nothing matches, never a
+// nil result with a nil error.
+type Store interface {
+	// InTx runs fn in one transaction: everything fn does through tx commits
+	// together or not at all. Calls nested inside fn reuse the transaction.
+	// fn may be run again when the database reports a transient conflict
+	// (a deadlock), so it must not have effects outside tx.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+
+	CreateCustomer(ctx context.Context, c *Customer) error
+	GetCustomer(ctx context.Context, id int64) (*Customer, error)
+
+	CreatePlan(ctx context.Context, p *Plan) error
+	GetPlan(ctx context.Context, id int64) (*Plan, error)
+	ListPlans(ctx context.Context) ([]*Plan, error)
+	// TakeStock takes one unit of a stock-tracked plan, failing with
+	// ECONFLICT when none is left.
+	TakeStock(ctx context.Context, planID int64, now time.Time) error
+
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	GetSubscription(ctx context.Context, id int64) (*Subscription, error)
+	UpdateSubscription(ctx context.Context, s *Subscription) error
+	// ListRenewable returns up to one page of subscriptions that RenewalDue
+	// would accept for an InvoicedThrough at or before through, with ids
+	// above afterID, in id order.
+	ListRenewable(ctx context.Context, through time.Time, afterID int64) ([]*Subscription, error)
+	// ClaimPeriod moves InvoicedThrough from from to to (and stores the
+	// coupon cycles left) only if it is still from; it reports whether this
+	// call moved it. It is how a period is invoiced exactly once.
+	ClaimPeriod(ctx context.Context, subID int64, from, to time.Time, couponCyclesLeft int, now time.Time) (bool, error)
+	ListEndingBy(ctx context.Context, t time.Time) ([]*Subscription, error)
+	ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*Subscription, error)
+
+	// CreateInvoice inserts the invoice with its items and sets their ids.
+	// A second renewal invoice for the same subscription period is an
+	// ECONFLICT.
+	CreateInvoice(ctx context.Context, inv *Invoice) error
+	GetInvoice(ctx context.Context, id int64) (*Invoice, error)
+	// UpdateInvoice saves the invoice's number, status, amount paid and
+	// dates; its lines and totals never change after creation.
+	UpdateInvoice(ctx context.Context, inv *Invoice) error
+	ListOpenInvoicesDueBy(ctx context.Context, t time.Time) ([]*Invoice, error)
+	ListInvoicesBySubscription(ctx context.Context, subID int64) ([]*Invoice, error)
+	// ReserveNumbers takes n consecutive values from the named sequence and
+	// returns the first. Called inside a transaction, the values return to
+	// the sequence on rollback, which keeps numbering gapless.
+	ReserveNumbers(ctx context.Context, scope string, n int64) (int64, error)
+
+	// CreateTransaction records a gateway payment or refund; a second record
+	// of the same gateway id is an ECONFLICT.
+	CreateTransaction(ctx context.Context, t *Transaction) error
+	GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*Transaction, error)
+	CreatePaymentMethod(ctx context.Context, pm *PaymentMethod) error
+	DefaultPaymentMethod(ctx context.Context, customerID int64) (*PaymentMethod, error)
+
+	CreateCoupon(ctx context.Context, c *Coupon) error
+	GetCouponByCode(ctx context.Context, code string) (*Coupon, error)
+	GetCoupon(ctx context.Context, id int64) (*Coupon, error)
+	// RedeemCoupon counts one use of the coupon by a customer atomically:
+	// ECONFLICT when its uses are exhausted or a once-per-customer coupon was
+	// already used by this customer.
+	RedeemCoupon(ctx context.Context, c *Coupon, customerID, subscriptionID int64, now time.Time) error
+
+	AddCredit(ctx context.Context, e CreditEntry) error
+	CreditBalance(ctx context.Context, customerID int64, currency string) (int64, error)
+
+	CreateTaxRate(ctx context.Context, r *TaxRate) error
+	ListTaxRates(ctx context.Context) (TaxTable, error)
+
+	RecordMRREvent(ctx context.Context, e MRREvent) error
+	ListMRREventsBefore(ctx context.Context, t time.Time) ([]MRREvent, error)
+
+	// MarkDunningStep records that a dunning step of an invoice was taken
+	// and reports false when it had been taken before.
+	MarkDunningStep(ctx context.Context, invoiceID int64, key string, now time.Time) (bool, error)
+
+	// EnqueueJob writes a job to the outbox; a duplicate DedupeKey is an
+	// ECONFLICT.
+	EnqueueJob(ctx context.Context, j *platform.Job) error
+	ListJobs(ctx context.Context, kind string) ([]*platform.Job, error)
+}
+
+// Transaction is money moved by a gateway: a charge or a refund.
+type Transaction struct {
+	ID             int64
+	InvoiceID      int64
+	CustomerID     int64
+	Gateway        string
+	GatewayID      string
+	Kind           TransactionKind
+	Amount         int64
+	Currency       string
+	Fee            int64
+	Status         string
+	Method         string
+	FailureMessage string
+	CreatedAt      time.Time
+}
+
+// TransactionKind tells charges from refunds.
+type TransactionKind string
+
+// Transaction kinds.
+const (
+	TxCharge TransactionKind = "charge"
+	TxRefund TransactionKind = "refund"
+)
+
+// PaymentMethod is a reference to a card or account saved at a gateway; the
+// platform never sees card numbers.
+type PaymentMethod struct {
+	ID                int64
+	CustomerID        int64
+	Gateway           string
+	GatewayCustomerID string
+	GatewayMethodID   string
+	Brand             string
+	Last4             string
+	ExpMonth          int64
+	ExpYear           int64
+	Default           bool
+	CreatedAt         time.Time
+}
+
+// CreditEntry is one movement of a customer's account credit: positive when
+// credit is added (a downgrade, an overpayment), negative when it pays an
+// invoice.
+type CreditEntry struct {
+	CustomerID int64
+	Currency   string
+	Amount     int64
+	Reason     string
+	InvoiceID  int64
+	CreatedAt  time.Time
+}

@@ -1,0 +1,29 @@
+package platform
+
+import "time"
+
+// Job is a unit of durable work written to the outbox in the same
+// transaction as the state change that causes it; a worker runs it later
+// with retries. Kind names the handler (e.g. "invoice.charge"), Payload is
+// its JSON input and DedupeKey, when set, makes a second enqueue of the same
+// work fail with ECONFLICT instead of running it twice.
+type Job struct {
+	ID        int64
+	Kind      string
+	DedupeKey string
+	Payload   []byte
+	RunAt     time.Time
+	CreatedAt time.Time
+}
+
+// Job kinds that billing emits.
+const (
+	JobInvoiceCreated   = "invoice.created"
+	JobInvoiceCharge    = "invoice.charge"
+	JobInvoicePaid      = "invoice.paid"
+	JobInvoiceReminder  = "invoice.reminder"
+	JobServiceSuspend   = "service.suspend"
+	JobServiceResume    = "service.unsuspend"
+	JobServiceTerminate = "service.terminate"
+	JobServiceChange    = "service.change_plan"
+)

@@ -1,0 +1,38 @@
+-- name: InvoiceInsert :execlastid
+INSERT INTO invoices (
+    number, kind, billing_reason, customer_id, subscription_id, related_invoice_id,
+    currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name,
+    tax_inclusive, reverse_charge, period_start, period_end, customer_json,
+    company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: InvoiceItemInsert :exec
+INSERT INTO invoice_items (
+    invoice_id, position, kind, description, quantity, unit_amount, amount,
+    tax_amount, period_start, period_end
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: InvoiceGetByID :one
+SELECT * FROM invoices WHERE id = ?;
+
+-- name: InvoiceItemListByInvoice :many
+SELECT * FROM invoice_items WHERE invoice_id = ? ORDER BY position;
+
+-- name: InvoiceUpdate :execrows
+UPDATE invoices SET
+    number = ?, status = ?, amount_paid = ?, issued_at = ?, due_at = ?,
+    paid_at = ?, voided_at = ?
+WHERE id = ?;
+
+-- name: InvoiceListOpenDueBy :many
+-- Open invoices whose due date is at or before the given time, oldest
+-- first, for dunning.
+SELECT * FROM invoices
+WHERE status = 'open' AND kind = 'invoice' AND due_at <= ?
+ORDER BY due_at, id;
+
+-- name: InvoiceListBySubscription :many
+SELECT * FROM invoices WHERE subscription_id = ? ORDER BY id;
+
+-- name: InvoiceListByCustomer :many
+SELECT * FROM invoices WHERE customer_id = ? ORDER BY id;

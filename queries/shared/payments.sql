@@ -1,0 +1,20 @@
+-- name: TransactionInsert :execlastid
+INSERT INTO payment_transactions (
+    invoice_id, customer_id, gateway, gateway_id, kind, amount, currency, fee,
+    status, method, failure_message, created_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: TransactionGetByGatewayID :one
+SELECT * FROM payment_transactions WHERE gateway = ? AND gateway_id = ?;
+
+-- name: TransactionListByInvoice :many
+SELECT * FROM payment_transactions WHERE invoice_id = ? ORDER BY id;
+
+-- name: PaymentMethodInsert :execlastid
+INSERT INTO payment_methods (
+    customer_id, gateway, gateway_customer_id, gateway_method_id, brand, last4,
+    exp_month, exp_year, is_default, created_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: PaymentMethodGetDefault :one
+SELECT * FROM payment_methods WHERE customer_id = ? AND is_default = TRUE ORDER BY id LIMIT 1;

@@ -1,0 +1,40 @@
+-- name: PlanInsert :execlastid
+INSERT INTO plans (code, name, service_type, status, features_json, stock, trial_days, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: PlanGetByID :one
+SELECT * FROM plans WHERE id = ?;
+
+-- name: PlanList :many
+SELECT * FROM plans ORDER BY id;
+
+-- name: PlanDecrementStock :execrows
+UPDATE plans SET stock = stock - 1, updated_at = ?
+WHERE id = ? AND stock IS NOT NULL AND stock > 0;
+
+-- name: PlanPriceInsert :exec
+INSERT INTO plan_prices (plan_id, currency, cycle, amount, setup_fee) VALUES (?, ?, ?, ?, ?);
+
+-- name: PlanPriceListByPlan :many
+SELECT * FROM plan_prices WHERE plan_id = ? ORDER BY id;
+
+-- name: PlanUpgradeInsert :exec
+INSERT INTO plan_upgrades (plan_id, target_plan_id) VALUES (?, ?);
+
+-- name: PlanUpgradeListByPlan :many
+SELECT target_plan_id FROM plan_upgrades WHERE plan_id = ? ORDER BY target_plan_id;
+
+-- name: ConfigOptionInsert :execlastid
+INSERT INTO config_options (plan_id, code, name, unit, min_units, max_units) VALUES (?, ?, ?, ?, ?, ?);
+
+-- name: ConfigOptionListByPlan :many
+SELECT * FROM config_options WHERE plan_id = ? ORDER BY id;
+
+-- name: ConfigOptionPriceInsert :exec
+INSERT INTO config_option_prices (option_id, currency, cycle, unit_amount) VALUES (?, ?, ?, ?);
+
+-- name: ConfigOptionPriceListByPlan :many
+SELECT op.* FROM config_option_prices op
+JOIN config_options o ON o.id = op.option_id
+WHERE o.plan_id = ?
+ORDER BY op.id;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the library on SQLite and on a real MariaDB
+# (started here when it is installed but stopped, installed when missing).
+# Set EZSCALE_TEST_MYSQL_DSN to use another MySQL server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${EZSCALE_TEST_MYSQL_DSN:-}" ]; then
+  bash scripts/ensure-mariadb.sh
+fi
+go test -count=1 ./... "$@"
