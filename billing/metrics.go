@@ -562,6 +562,6 @@ func ppm(part, whole int64) (Rate, error) {
 	if whole == 0 {
 		return 0, nil
 	}
-	v, err := mulDivRound(part, 1_000_000, whole)
+	v, err := mulDivRound(part, int64(HundredPercent), whole)
 	return Rate(v), err
 }

@@ -54,7 +54,7 @@ func mrrBalanced(t *testing.T, name string, m billing.Movement) {
 	}
 }
 
-func TestMonthlyAmount(t *testing.T) {
+func TestMetricsMonthlyAmount(t *testing.T) {
 	tests := []struct {
 		amount billing.Money
 		cycle  billing.Cycle

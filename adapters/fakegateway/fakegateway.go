@@ -1,0 +1,164 @@
+// Package fakegateway is a stateful in-memory payment gateway for tests and
+// examples. It behaves as the billing.Gateway contract demands of a real
+// one: the same idempotency key yields the same charge, declines follow
+// Stripe's published test payment methods, and refunds never exceed what
+// was charged. It passes the same contract suite as the real adapters.
+package fakegateway
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/billing"
+)
+
+// Test payment methods, named as Stripe's test PaymentMethods are.
+const (
+	CardVisa               = "pm_card_visa"
+	CardMastercard         = "pm_card_mastercard"
+	CardDeclined           = "pm_card_chargeDeclined"
+	CardInsufficientFunds  = "pm_card_chargeDeclinedInsufficientFunds"
+	CardAuthenticationReqd = "pm_card_authenticationRequired"
+)
+
+// Gateway is the in-memory gateway. The zero value is not usable; call New.
+type Gateway struct {
+	mu      sync.Mutex
+	seq     int
+	charges map[string]*Charge
+	byKey   map[string]keyed
+	// methods maps saved payment methods to the test card they behave as.
+	methods map[string]string
+}
+
+// Charge is a charge the fake gateway made, for tests to inspect.
+type Charge struct {
+	ID       string
+	Request  billing.ChargeRequest
+	Status   billing.ChargeStatus
+	Refunded int64
+}
+
+type keyed struct {
+	fingerprint string
+	charge      *billing.ChargeResult
+	refund      *billing.RefundResult
+}
+
+var _ billing.Gateway = (*Gateway)(nil)
+
+// New returns an empty fake gateway.
+func New() *Gateway {
+	return &Gateway{charges: map[string]*Charge{}, byKey: map[string]keyed{}, methods: map[string]string{}}
+}
+
+// SavePaymentMethod saves a test card as a new payment method with an id of
+// its own, as attaching Stripe's pm_card_visa to a customer yields a fresh
+// pm_… id, and returns that id.
+func (g *Gateway) SavePaymentMethod(testCard string) (string, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch testCard {
+	case CardVisa, CardMastercard, CardDeclined, CardInsufficientFunds, CardAuthenticationReqd:
+	default:
+		return "", platform.Invalid("payment_method", "no such test card %q", testCard)
+	}
+	g.seq++
+	id := fmt.Sprintf("pm_fake_%d", g.seq)
+	g.methods[id] = testCard
+	return id, nil
+}
+
+// Name returns "fake".
+func (g *Gateway) Name() string { return "fake" }
+
+// Charge charges a test payment method once per idempotency key.
+func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billing.ChargeResult, error) {
+	if req.IdempotencyKey == "" {
+		return billing.ChargeResult{}, platform.Invalid("idempotency_key", "every charge needs an idempotency key")
+	}
+	if !req.Amount.IsPositive() {
+		return billing.ChargeResult{}, platform.Invalid("amount", "charge amount must be positive")
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	fp := fmt.Sprintf("charge|%s|%s|%s", req.PaymentMethodID, req.Amount.Currency, req.Amount.Decimal())
+	if k, ok := g.byKey[req.IdempotencyKey]; ok {
+		if k.fingerprint != fp || k.charge == nil {
+			return billing.ChargeResult{}, platform.Errorf(platform.ECONFLICT, "idempotency key %q was used with other parameters", req.IdempotencyKey)
+		}
+		return *k.charge, nil
+	}
+	res := billing.ChargeResult{Amount: req.Amount}
+	card := req.PaymentMethodID
+	if saved, ok := g.methods[card]; ok {
+		card = saved
+	}
+	switch card {
+	case CardVisa, CardMastercard:
+		res.Status = billing.ChargeSucceeded
+		res.Fee = req.Amount.Amount*29/1000 + 30 // 2.9% + 30, a typical card fee
+	case CardDeclined:
+		res.Status, res.FailureMessage = billing.ChargeFailed, "Your card was declined."
+	case CardInsufficientFunds:
+		res.Status, res.FailureMessage = billing.ChargeFailed, "Your card has insufficient funds."
+	case CardAuthenticationReqd:
+		res.Status, res.FailureMessage = billing.ChargeRequiresAction, "This payment requires authentication."
+	default:
+		return billing.ChargeResult{}, platform.Invalid("payment_method", "no such payment method %q", req.PaymentMethodID)
+	}
+	g.seq++
+	res.ID = fmt.Sprintf("ch_fake_%d", g.seq)
+	g.charges[res.ID] = &Charge{ID: res.ID, Request: req, Status: res.Status}
+	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, charge: &res}
+	return res, nil
+}
+
+// Refund returns money of a succeeded charge, once per idempotency key.
+func (g *Gateway) Refund(ctx context.Context, req billing.RefundRequest) (billing.RefundResult, error) {
+	if req.IdempotencyKey == "" {
+		return billing.RefundResult{}, platform.Invalid("idempotency_key", "every refund needs an idempotency key")
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	fp := fmt.Sprintf("refund|%s|%s|%s", req.ChargeID, req.Amount.Currency, req.Amount.Decimal())
+	if k, ok := g.byKey[req.IdempotencyKey]; ok {
+		if k.fingerprint != fp || k.refund == nil {
+			return billing.RefundResult{}, platform.Errorf(platform.ECONFLICT, "idempotency key %q was used with other parameters", req.IdempotencyKey)
+		}
+		return *k.refund, nil
+	}
+	ch, ok := g.charges[req.ChargeID]
+	if !ok {
+		return billing.RefundResult{}, platform.Errorf(platform.ENOTFOUND, "no charge %q", req.ChargeID)
+	}
+	if ch.Status != billing.ChargeSucceeded {
+		return billing.RefundResult{}, platform.Errorf(platform.ECONFLICT, "charge %s did not succeed", ch.ID)
+	}
+	if req.Amount.Currency != ch.Request.Amount.Currency {
+		return billing.RefundResult{}, platform.Invalid("amount", "refund in %s of a charge in %s", req.Amount.Currency, ch.Request.Amount.Currency)
+	}
+	if !req.Amount.IsPositive() || req.Amount.Amount > ch.Request.Amount.Amount-ch.Refunded {
+		return billing.RefundResult{}, platform.Invalid("amount", "refund of %s exceeds the %d left on charge %s", req.Amount, ch.Request.Amount.Amount-ch.Refunded, ch.ID)
+	}
+	ch.Refunded += req.Amount.Amount
+	g.seq++
+	res := billing.RefundResult{ID: fmt.Sprintf("re_fake_%d", g.seq), Amount: req.Amount}
+	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, refund: &res}
+	return res, nil
+}
+
+// Charges returns every charge made, successful or not, for inspection.
+func (g *Gateway) Charges() []Charge {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]Charge, 0, len(g.charges))
+	for i := 1; i <= g.seq; i++ {
+		if c, ok := g.charges[fmt.Sprintf("ch_fake_%d", i)]; ok {
+			out = append(out, *c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"ezscale.cloud/platform"
+)
+
+// Payment is money a gateway reports as received for an invoice, by
+// whichever path sees it first: the charge call's answer, a webhook, or
+// reconciliation.
+type Payment struct {
+	InvoiceID int64
+	Gateway   string
+	GatewayID string
+	Amount    Money
+	Fee       int64
+	Method    string
+}
+
+// RecordPayment applies a gateway payment to its invoice exactly once: the
+// transaction row is unique by gateway id, so the second report of the same
+// payment changes nothing and returns the invoice as it stands. Money beyond
+// what is due (an invoice already paid by another payment, or an overpayment)
+// goes to the customer's credit balance, never lost and never applied twice.
+func (s *Service) RecordPayment(ctx context.Context, p Payment) (*Invoice, error) {
+	if p.Gateway == "" || p.GatewayID == "" {
+		return nil, platform.Invalid("gateway_id", "a payment needs its gateway and gateway id")
+	}
+	if !p.Amount.IsPositive() {
+		return nil, platform.Invalid("amount", "a payment must be positive")
+	}
+	now := s.now()
+	var inv *Invoice
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		if inv, err = tx.GetInvoice(ctx, p.InvoiceID); err != nil {
+			return err
+		}
+		if p.Amount.Currency != inv.Currency {
+			return platform.Invalid("amount", "payment in %s for an invoice in %s", p.Amount.Currency, inv.Currency)
+		}
+		err = tx.CreateTransaction(ctx, &Transaction{
+			InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: p.Gateway, GatewayID: p.GatewayID,
+			Kind: TxCharge, Amount: p.Amount.Amount, Currency: p.Amount.Currency, Fee: p.Fee,
+			Status: string(ChargeSucceeded), Method: p.Method, CreatedAt: now,
+		})
+		if platform.ErrorCode(err) == platform.ECONFLICT {
+			return errAlreadyRecorded
+		}
+		if err != nil {
+			return err
+		}
+		apply := int64(0)
+		if inv.Status == InvoiceOpen {
+			apply = min(p.Amount.Amount, inv.AmountDue())
+		}
+		if surplus := p.Amount.Amount - apply; surplus > 0 {
+			err := tx.AddCredit(ctx, CreditEntry{
+				CustomerID: inv.CustomerID, Currency: inv.Currency, Amount: surplus,
+				Reason: fmt.Sprintf("payment %s beyond the amount due", p.GatewayID), InvoiceID: inv.ID, CreatedAt: now,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if apply == 0 {
+			return nil
+		}
+		paid, err := inv.ApplyPayment(apply, now)
+		if err != nil {
+			return err
+		}
+		if paid {
+			return s.onPaid(ctx, tx, inv, now)
+		}
+		return tx.UpdateInvoice(ctx, inv)
+	})
+	if errors.Is(err, errAlreadyRecorded) {
+		return s.store.GetInvoice(ctx, p.InvoiceID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+var errAlreadyRecorded = errors.New("payment already recorded")
+
+// ChargeOutcome is what charging an invoice came to.
+type ChargeOutcome struct {
+	Invoice *Invoice
+	Status  ChargeStatus
+	Message string
+}
+
+// ChargeInvoice collects an open invoice: first from the customer's credit
+// balance, then off-session from their default payment method through the
+// gateway, with an idempotency key derived from the invoice and the attempt,
+// so a retried job never charges twice. A decline is an outcome, not an
+// error: the invoice stays open and dunning schedules the next attempt.
+func (s *Service) ChargeInvoice(ctx context.Context, invoiceID int64, attempt int) (ChargeOutcome, error) {
+	now := s.now()
+	var inv *Invoice
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		if inv, err = tx.GetInvoice(ctx, invoiceID); err != nil {
+			return err
+		}
+		return s.applyCredit(ctx, tx, inv, now)
+	})
+	if err != nil {
+		return ChargeOutcome{}, err
+	}
+	if inv.Status != InvoiceOpen {
+		return ChargeOutcome{Invoice: inv, Status: ChargeSucceeded, Message: "nothing due"}, nil
+	}
+	pm, err := s.store.DefaultPaymentMethod(ctx, inv.CustomerID)
+	if platform.ErrorCode(err) == platform.ENOTFOUND {
+		return ChargeOutcome{Invoice: inv, Status: ChargeFailed, Message: "no saved payment method"}, nil
+	}
+	if err != nil {
+		return ChargeOutcome{}, err
+	}
+	due := Money{Amount: inv.AmountDue(), Currency: inv.Currency}
+	res, err := s.gateway.Charge(ctx, ChargeRequest{
+		IdempotencyKey:    fmt.Sprintf("invoice-%d-attempt-%d", inv.ID, attempt),
+		GatewayCustomerID: pm.GatewayCustomerID, PaymentMethodID: pm.GatewayMethodID,
+		Amount: due, InvoiceID: inv.ID, Description: "Invoice " + inv.Number,
+	})
+	if err != nil {
+		return ChargeOutcome{}, fmt.Errorf("charge invoice %d: %w", inv.ID, err)
+	}
+	if res.Status != ChargeSucceeded {
+		err := s.recordFailedCharge(ctx, inv, res, now)
+		return ChargeOutcome{Invoice: inv, Status: res.Status, Message: res.FailureMessage}, err
+	}
+	paid, err := s.RecordPayment(ctx, Payment{
+		InvoiceID: inv.ID, Gateway: s.gateway.Name(), GatewayID: res.ID, Amount: res.Amount, Fee: res.Fee, Method: pm.Brand,
+	})
+	if err != nil {
+		return ChargeOutcome{}, err
+	}
+	return ChargeOutcome{Invoice: paid, Status: ChargeSucceeded}, nil
+}
+
+// recordFailedCharge keeps a declined or unfinished charge on record for
+// reconciliation; the same gateway id reported twice is recorded once.
+func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res ChargeResult, now time.Time) error {
+	if res.ID == "" {
+		return nil
+	}
+	err := s.store.CreateTransaction(ctx, &Transaction{
+		InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: s.gateway.Name(), GatewayID: res.ID, Kind: TxCharge,
+		Amount: inv.AmountDue(), Currency: inv.Currency, Status: string(res.Status), FailureMessage: res.FailureMessage,
+		CreatedAt: now,
+	})
+	if platform.ErrorCode(err) == platform.ECONFLICT {
+		return nil
+	}
+	return err
+}
