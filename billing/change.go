@@ -98,7 +98,8 @@ func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, options [
 			if err := inv.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
 				return err
 			}
-			if err := s.issue(ctx, tx, inv, now, now); err != nil {
+			inv.DueAt = now
+			if err := s.issue(ctx, tx, now, inv); err != nil {
 				return err
 			}
 			if err := s.applyCredit(ctx, tx, inv, now); err != nil {
@@ -135,7 +136,7 @@ func (s *Service) creditNote(ctx context.Context, tx Store, customer *Customer, 
 	note.Items = []InvoiceItem{{Kind: ItemRefund, Description: what, Quantity: 1, UnitAmount: amount, Amount: amount}}
 	note.Subtotal, note.Total, note.AmountPaid = amount, amount, amount
 	note.Status, note.IssuedAt, note.PaidAt = InvoicePaid, now, now
-	if err := s.assignNumber(ctx, tx, note, now); err != nil {
+	if err := s.assignNumbers(ctx, tx, now, note); err != nil {
 		return nil, err
 	}
 	if err := tx.CreateInvoice(ctx, note); err != nil {

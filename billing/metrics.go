@@ -300,7 +300,8 @@ func newMRRReplay(events []MRREvent, rates ExchangeRates) (*mrrReplay, error) {
 		return nil, platform.Invalid("exchange_rates", "unknown base currency %q", rates.Base)
 	}
 	r := &mrrReplay{
-		rates: rates, base: base.Code,
+		rates:      rates,
+		base:       base.Code,
 		events:     slices.Clone(events),
 		subs:       map[int64]*mrrSubscription{},
 		activeSubs: map[int64]int{},

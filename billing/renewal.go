@@ -23,7 +23,9 @@ type RenewResult struct {
 // compare-and-set in the same transaction that writes the invoice and its
 // job, and the store keeps one renewal invoice per subscription period.
 // Subscriptions are taken a page at a time, one transaction per page, so a
-// run over many subscriptions never holds the write lock for long.
+// run over many subscriptions never holds the write lock for long. A
+// subscription more than one period behind (an hourly one after downtime)
+// gets one invoice per missed period.
 func (s *Service) RenewDue(ctx context.Context, now time.Time) (RenewResult, error) {
 	now = platform.Truncate(now)
 	var res RenewResult
@@ -33,29 +35,16 @@ func (s *Service) RenewDue(ctx context.Context, now time.Time) (RenewResult, err
 	if r.taxes, err = s.store.ListTaxRates(ctx); err != nil {
 		return res, err
 	}
-	var after int64
 	for {
-		page, err := s.store.ListRenewable(ctx, through, after)
-		if err != nil {
+		page, err := s.store.ListRenewable(ctx, through, now)
+		if err != nil || len(page) == 0 {
 			return res, err
 		}
-		if len(page) == 0 {
-			return res, nil
-		}
-		after = page[len(page)-1].ID
 		var made int
 		err = s.store.InTx(ctx, func(tx Store) error {
-			made = 0
-			for _, sub := range page {
-				ok, err := r.renew(ctx, tx, sub)
-				if err != nil {
-					return fmt.Errorf("renew subscription %d: %w", sub.ID, err)
-				}
-				if ok {
-					made++
-				}
-			}
-			return nil
+			var err error
+			made, err = r.renewPage(ctx, tx, page)
+			return err
 		})
 		if err != nil {
 			return res, err
@@ -75,48 +64,67 @@ type renewal struct {
 	customers map[int64]*Customer
 }
 
-func (r *renewal) renew(ctx context.Context, tx Store, sub *Subscription) (bool, error) {
-	// Hourly periods are billed when they start, not days ahead.
-	if sub.Cycle == Hourly && sub.InvoicedThrough.After(r.now) {
-		return false, nil
+// renewPage invoices the next period of each subscription of a page whose
+// period this run claims, numbering the page's invoices from one block of
+// the sequence.
+func (r *renewal) renewPage(ctx context.Context, tx Store, page []*Subscription) (int, error) {
+	invoices := make([]*Invoice, 0, len(page))
+	for _, sub := range page {
+		inv, err := r.draft(ctx, tx, sub)
+		if err != nil {
+			return 0, fmt.Errorf("renew subscription %d: %w", sub.ID, err)
+		}
+		if inv != nil {
+			invoices = append(invoices, inv)
+		}
 	}
+	if err := r.svc.issue(ctx, tx, r.now, invoices...); err != nil {
+		return 0, err
+	}
+	for _, inv := range invoices {
+		if inv.Status == InvoiceOpen {
+			if err := enqueueCharge(ctx, tx, inv, 1, inv.DueAt); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(invoices), nil
+}
+
+// draft claims a subscription's next period and drafts its invoice, or
+// returns nil when another run claimed the period first.
+func (r *renewal) draft(ctx context.Context, tx Store, sub *Subscription) (*Invoice, error) {
 	start, end := sub.NextPeriod()
 	var coupon *Coupon
 	cyclesLeft := sub.CouponCyclesLeft
 	if sub.CouponID != 0 && cyclesLeft != 0 {
 		var err error
 		if coupon, err = r.coupon(ctx, tx, sub.CouponID); err != nil {
-			return false, err
+			return nil, err
 		}
 		cyclesLeft = nextCouponCycles(cyclesLeft)
 	}
 	claimed, err := tx.ClaimPeriod(ctx, sub.ID, start, end, cyclesLeft, r.now)
 	if err != nil || !claimed {
-		return false, err // another run invoiced this period
+		return nil, err
 	}
 	plan, err := r.plan(ctx, tx, sub.PlanID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	customer, err := r.customer(ctx, tx, sub.CustomerID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	inv, err := r.svc.draftSubscriptionInvoice(plan, sub, customer, r.taxes, coupon, ReasonSubscriptionCycle, start, end, false, r.now)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	due := start
-	if due.Before(r.now) {
-		due = r.now
+	inv.DueAt = start
+	if inv.DueAt.Before(r.now) {
+		inv.DueAt = r.now
 	}
-	if err := r.svc.issue(ctx, tx, inv, r.now, due); err != nil {
-		return false, err
-	}
-	if inv.Status != InvoiceOpen {
-		return true, nil
-	}
-	return true, enqueueCharge(ctx, tx, inv, 1, due)
+	return inv, nil
 }
 
 // enqueueCharge asks the worker to charge an invoice at runAt; the attempt

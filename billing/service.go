@@ -204,7 +204,8 @@ func (s *Service) Subscribe(ctx context.Context, req SubscribeRequest) (*Subscri
 		if err != nil {
 			return err
 		}
-		if err := s.issue(ctx, tx, inv, now, now); err != nil {
+		inv.DueAt = now
+		if err := s.issue(ctx, tx, now, inv); err != nil {
 			return err
 		}
 		return s.applyCredit(ctx, tx, inv, now)
@@ -294,41 +295,59 @@ func (s *Service) newInvoice(customer *Customer, currency string, reason Billing
 	}
 }
 
-// issue finalises a draft, numbers it when the numbering mode says so and
-// saves it. A zero invoice is paid on the spot.
-func (s *Service) issue(ctx context.Context, tx Store, inv *Invoice, now, due time.Time) error {
-	if err := inv.Finalize(now, due); err != nil {
-		return err
-	}
-	if s.cfg.NumberingMode == NumberAtFinalize || inv.Status == InvoicePaid {
-		if err := s.assignNumber(ctx, tx, inv, now); err != nil {
+// issue finalises drafts (each due at its DueAt), numbers them when the
+// numbering mode says so from one block of the sequence, and saves them. A
+// zero invoice is paid on the spot.
+func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*Invoice) error {
+	var numbered []*Invoice
+	for _, inv := range invs {
+		if err := inv.Finalize(now, inv.DueAt); err != nil {
 			return err
 		}
+		if s.cfg.NumberingMode == NumberAtFinalize || inv.Status == InvoicePaid {
+			numbered = append(numbered, inv)
+		}
 	}
-	if err := tx.CreateInvoice(ctx, inv); err != nil {
+	if err := s.assignNumbers(ctx, tx, now, numbered...); err != nil {
 		return err
 	}
-	if inv.Status == InvoicePaid {
-		return s.onPaid(ctx, tx, inv, now)
+	for _, inv := range invs {
+		if err := tx.CreateInvoice(ctx, inv); err != nil {
+			return err
+		}
+		if inv.Status == InvoicePaid {
+			if err := s.onPaid(ctx, tx, inv, now); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// assignNumber gives an invoice or credit note the next number of its
-// sequence; inside tx, so a rollback gives the number back.
-func (s *Service) assignNumber(ctx context.Context, tx Store, inv *Invoice, now time.Time) error {
-	if inv.Number != "" {
+// assignNumbers gives invoices or credit notes (all of one kind) the next
+// numbers of their sequence, in order; inside tx, so a rollback gives the
+// numbers back and the sequence stays gapless.
+func (s *Service) assignNumbers(ctx context.Context, tx Store, now time.Time, invs ...*Invoice) error {
+	var todo []*Invoice
+	for _, inv := range invs {
+		if inv.Number == "" {
+			todo = append(todo, inv)
+		}
+	}
+	if len(todo) == 0 {
 		return nil
 	}
 	pattern := s.cfg.InvoiceNumbers
-	if inv.Kind == KindCreditNote {
+	if todo[0].Kind == KindCreditNote {
 		pattern = s.cfg.CreditNoteNumbers
 	}
-	seq, err := tx.ReserveNumbers(ctx, pattern.Scope(now), 1)
+	first, err := tx.ReserveNumbers(ctx, pattern.Scope(now), int64(len(todo)))
 	if err != nil {
 		return err
 	}
-	inv.Number = pattern.Format(now, seq)
+	for i, inv := range todo {
+		inv.Number = pattern.Format(now, first+int64(i))
+	}
 	return nil
 }
 
@@ -365,7 +384,7 @@ func (s *Service) applyCredit(ctx context.Context, tx Store, inv *Invoice, now t
 // activation, renewal or plan change, and the invoice.paid job that
 // provisioning and notifications act on.
 func (s *Service) onPaid(ctx context.Context, tx Store, inv *Invoice, now time.Time) error {
-	if err := s.assignNumber(ctx, tx, inv, now); err != nil {
+	if err := s.assignNumbers(ctx, tx, now, inv); err != nil {
 		return err
 	}
 	if err := tx.UpdateInvoice(ctx, inv); err != nil {

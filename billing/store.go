@@ -31,10 +31,12 @@ type Store interface {
 	CreateSubscription(ctx context.Context, s *Subscription) error
 	GetSubscription(ctx context.Context, id int64) (*Subscription, error)
 	UpdateSubscription(ctx context.Context, s *Subscription) error
-	// ListRenewable returns up to one page of subscriptions that RenewalDue
-	// would accept for an InvoicedThrough at or before through, with ids
-	// above afterID, in id order.
-	ListRenewable(ctx context.Context, through time.Time, afterID int64) ([]*Subscription, error)
+	// ListRenewable returns up to one page of live subscriptions, not set to
+	// cancel, whose InvoicedThrough is at or before through (for hourly
+	// ones, at or before hourlyThrough), in no particular order. Renewing a
+	// subscription moves it out of the result, so callers page by asking
+	// again.
+	ListRenewable(ctx context.Context, through, hourlyThrough time.Time) ([]*Subscription, error)
 	// ClaimPeriod moves InvoicedThrough from from to to (and stores the
 	// coupon cycles left) only if it is still from; it reports whether this
 	// call moved it. It is how a period is invoiced exactly once.

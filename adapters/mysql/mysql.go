@@ -38,15 +38,18 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to mysql: %w", err)
 	}
 	m, err := Migrator(db)
+	if err == nil {
+		_, err = m.Up(ctx)
+	}
+	var store *sqlstore.Store
+	if err == nil {
+		store, err = sqlstore.New(ctx, db, db, Dialect{})
+	}
 	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("open mysql: %w", err)
 	}
-	if _, err := m.Up(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate mysql: %w", err)
-	}
-	return &Store{Store: sqlstore.New(db, db, Dialect{}), db: db}, nil
+	return &Store{Store: store, db: db}, nil
 }
 
 // OpenDB opens the connection pool without migrating. Times are read and
@@ -58,6 +61,9 @@ func OpenDB(dsn string) (*sql.DB, error) {
 		return nil, fmt.Errorf("mysql dsn: %w", err)
 	}
 	cfg.ParseTime = true
+	// Interpolating parameters client-side saves the prepare and close round
+	// trips of every query; the driver escapes for the utf8mb4 connection.
+	cfg.InterpolateParams = true
 	cfg.Loc = time.UTC
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
@@ -84,7 +90,7 @@ func Migrator(db *sql.DB) (*goose.Provider, error) {
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.Store.Close(), s.db.Close()) }
 
 // Dialect is what MySQL does its own way.
 type Dialect struct{}

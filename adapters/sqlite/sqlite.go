@@ -47,13 +47,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	m, err := Migrator(s.writer)
-	if err != nil {
-		s.Close()
-		return nil, err
+	if err == nil {
+		_, err = m.Up(ctx)
 	}
-	if _, err := m.Up(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	if err == nil {
+		s.Store, err = sqlstore.New(ctx, s.writer, s.reader, Dialect{})
+	}
+	if err != nil {
+		s.closePools()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -69,6 +71,9 @@ func OpenDB(path string) (*sql.DB, error) {
 	}
 	return s.writer, nil
 }
+
+// open opens the connection pools; Open prepares the store on them once
+// the schema exists.
 
 func open(path string) (*Store, error) {
 	params := url.Values{}
@@ -88,7 +93,7 @@ func open(path string) (*Store, error) {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
-		return &Store{Store: sqlstore.New(db, db, Dialect{}), writer: db, reader: db}, nil
+		return &Store{writer: db, reader: db}, nil
 	}
 	params.Add("_pragma", "journal_mode(WAL)")
 	dsn := "file:" + path + "?" + params.Encode()
@@ -108,7 +113,7 @@ func open(path string) (*Store, error) {
 		return nil, err
 	}
 	reader.SetMaxOpenConns(4)
-	return &Store{Store: sqlstore.New(writer, reader, Dialect{}), writer: writer, reader: reader}, nil
+	return &Store{writer: writer, reader: reader}, nil
 }
 
 // Migrator returns the goose provider for the SQLite migrations.
@@ -122,6 +127,10 @@ func (s *Store) DB() *sql.DB { return s.writer }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	return errors.Join(s.Store.Close(), s.closePools())
+}
+
+func (s *Store) closePools() error {
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())

@@ -37,19 +37,43 @@ type Dialect interface {
 // Store implements billing.Store over SQL.
 type Store struct {
 	writer  *sql.DB
-	reader  *sql.DB
 	dialect Dialect
-	tx      *sql.Tx
-	q       *dbsqlc.Queries
+	// writes holds the statements prepared on the writer pool; q is what
+	// this store reads with: the reader pool's statements outside a
+	// transaction, the transaction's inside one.
+	writes *dbsqlc.Queries
+	reads  *dbsqlc.Queries
+	tx     *sql.Tx
+	q      *dbsqlc.Queries
 }
 
 var _ billing.Store = (*Store)(nil)
 
 // New returns a store that writes through writer and reads outside
 // transactions through reader (the same pool where the engine has no reason
-// to split them).
-func New(writer, reader *sql.DB, dialect Dialect) *Store {
-	return &Store{writer: writer, reader: reader, dialect: dialect, q: dbsqlc.New(reader)}
+// to split them). It prepares every shared statement on both pools.
+func New(ctx context.Context, writer, reader *sql.DB, dialect Dialect) (*Store, error) {
+	writes, err := dbsqlc.Prepare(ctx, writer)
+	if err != nil {
+		return nil, err
+	}
+	reads := writes
+	if reader != writer {
+		if reads, err = dbsqlc.Prepare(ctx, reader); err != nil {
+			writes.Close()
+			return nil, err
+		}
+	}
+	return &Store{writer: writer, dialect: dialect, writes: writes, reads: reads, q: reads}, nil
+}
+
+// Close releases the prepared statements; the caller closes the pools.
+func (s *Store) Close() error {
+	err := s.writes.Close()
+	if s.reads != s.writes {
+		err = errors.Join(err, s.reads.Close())
+	}
+	return err
 }
 
 // Dialect returns the store's SQL dialect.
@@ -90,7 +114,7 @@ func (s *Store) runTx(ctx context.Context, fn func(tx billing.Store) error) (err
 			_ = tx.Rollback()
 		}
 	}()
-	inner := &Store{writer: s.writer, reader: s.reader, dialect: s.dialect, tx: tx, q: dbsqlc.New(tx)}
+	inner := &Store{writer: s.writer, dialect: s.dialect, writes: s.writes, reads: s.reads, tx: tx, q: s.writes.WithTx(tx)}
 	if err = fn(inner); err != nil {
 		return err
 	}
@@ -106,7 +130,7 @@ func (s *Store) writeQ() *dbsqlc.Queries {
 	if s.tx != nil {
 		return s.q
 	}
-	return dbsqlc.New(s.writer)
+	return s.writes
 }
 
 // translate maps driver errors to platform errors at the adapter's edge.

@@ -67,8 +67,8 @@ func (s *Store) UpdateSubscription(ctx context.Context, sub *billing.Subscriptio
 }
 
 // ListRenewable returns one page of subscriptions due for renewal.
-func (s *Store) ListRenewable(ctx context.Context, through time.Time, afterID int64) ([]*billing.Subscription, error) {
-	rows, err := s.q.SubscriptionListRenewable(ctx, dbsqlc.SubscriptionListRenewableParams{InvoicedThrough: through, ID: afterID})
+func (s *Store) ListRenewable(ctx context.Context, through, hourlyThrough time.Time) ([]*billing.Subscription, error) {
+	rows, err := s.q.SubscriptionListRenewable(ctx, dbsqlc.SubscriptionListRenewableParams{InvoicedThrough: through, InvoicedThrough_2: hourlyThrough})
 	if err != nil {
 		return nil, s.translate(err, "subscriptions")
 	}

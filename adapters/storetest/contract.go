@@ -196,30 +196,37 @@ func testSubscriptions(t *testing.T, s billing.Store) {
 	}
 
 	// Renewable: live, not cancelling, invoiced through at or before the
-	// bound; paged by id.
+	// bound; hourly ones only up to their own bound.
 	var due []int64
 	for i := 0; i < 3; i++ {
 		due = append(due, newSubscription(t, s, c.ID, p.ID, t0).ID)
 	}
 	later := newSubscription(t, s, c.ID, p.ID, t0.AddDate(0, 2, 0))
-	got1, err := s.ListRenewable(ctx, sub.CurrentPeriodEnd, 0)
-	must(t, err)
-	if ids := subIDs(got1); !reflect.DeepEqual(ids, due) {
-		t.Fatalf("ListRenewable = %v, want %v (not %d, cancelling, or %d, later)", ids, due, sub.ID, later.ID)
+	hourly := &billing.Subscription{
+		CustomerID: c.ID, PlanID: p.ID, Currency: "USD", Cycle: billing.Hourly, Status: billing.SubActive,
+		Anchor: t0, CurrentPeriodStart: t0, CurrentPeriodEnd: sub.CurrentPeriodEnd, InvoicedThrough: sub.CurrentPeriodEnd,
+		CreatedAt: t0, UpdatedAt: t0,
 	}
-	page, err := s.ListRenewable(ctx, sub.CurrentPeriodEnd, due[1])
+	must(t, s.CreateSubscription(ctx, hourly))
+	got1, err := s.ListRenewable(ctx, sub.CurrentPeriodEnd, sub.CurrentPeriodEnd.Add(-time.Second))
 	must(t, err)
-	if ids := subIDs(page); !reflect.DeepEqual(ids, due[2:]) {
-		t.Fatalf("ListRenewable after %d = %v", due[1], ids)
+	if ids := sortedIDs(got1); !reflect.DeepEqual(ids, due) {
+		t.Fatalf("ListRenewable = %v, want %v (not %d, cancelling, %d, later, or the hourly %d)", ids, due, sub.ID, later.ID, hourly.ID)
+	}
+	got2, err := s.ListRenewable(ctx, sub.CurrentPeriodEnd, sub.CurrentPeriodEnd)
+	must(t, err)
+	if len(got2) != len(due)+1 {
+		t.Fatalf("ListRenewable with the hourly bound reached: %v", sortedIDs(got2))
 	}
 	wantCode(t, s.UpdateSubscription(ctx, &billing.Subscription{ID: 9999, Options: nil}), platform.ENOTFOUND)
 }
 
-func subIDs(subs []*billing.Subscription) []int64 {
+func sortedIDs(subs []*billing.Subscription) []int64 {
 	var ids []int64
 	for _, s := range subs {
 		ids = append(ids, s.ID)
 	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
 

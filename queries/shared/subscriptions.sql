@@ -18,15 +18,17 @@ UPDATE subscriptions SET
 WHERE id = ?;
 
 -- name: SubscriptionListRenewable :many
--- Live subscriptions whose next period must be invoiced by the given time,
--- in id order so that a renewal run can page through them. The page size is
--- a literal because the two engines type a LIMIT parameter differently.
+-- Up to a page of live subscriptions whose next period must be invoiced by
+-- the given time; hourly ones only once their period has started. A renewal
+-- moves invoiced_through past the bound, so the next page is simply the next
+-- query: no cursor, no sort, one short index range scan per page. The page
+-- size is a literal because the two engines type a LIMIT parameter
+-- differently.
 SELECT * FROM subscriptions
 WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
-  AND id > ?
-ORDER BY id
+  AND (cycle <> 'hourly' OR invoiced_through <= ?)
 LIMIT 500;
 
 -- name: SubscriptionClaimPeriod :execrows

@@ -16,7 +16,7 @@ SELECT id, code, kind, percent_ppm, amounts_off_json, plan_ids_json, max_uses, t
 `
 
 func (q *Queries) CouponGetByCode(ctx context.Context, code string) (Coupon, error) {
-	row := q.db.QueryRowContext(ctx, couponGetByCode, code)
+	row := q.queryRow(ctx, q.couponGetByCodeStmt, couponGetByCode, code)
 	var i Coupon
 	err := row.Scan(
 		&i.ID,
@@ -43,7 +43,7 @@ SELECT id, code, kind, percent_ppm, amounts_off_json, plan_ids_json, max_uses, t
 `
 
 func (q *Queries) CouponGetByID(ctx context.Context, id int64) (Coupon, error) {
-	row := q.db.QueryRowContext(ctx, couponGetByID, id)
+	row := q.queryRow(ctx, q.couponGetByIDStmt, couponGetByID, id)
 	var i Coupon
 	err := row.Scan(
 		&i.ID,
@@ -91,7 +91,7 @@ type CouponInsertParams struct {
 }
 
 func (q *Queries) CouponInsert(ctx context.Context, arg CouponInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, couponInsert,
+	result, err := q.exec(ctx, q.couponInsertStmt, couponInsert,
 		arg.Code,
 		arg.Kind,
 		arg.PercentPpm,
@@ -127,7 +127,7 @@ type CouponRedemptionInsertParams struct {
 }
 
 func (q *Queries) CouponRedemptionInsert(ctx context.Context, arg CouponRedemptionInsertParams) error {
-	_, err := q.db.ExecContext(ctx, couponRedemptionInsert,
+	_, err := q.exec(ctx, q.couponRedemptionInsertStmt, couponRedemptionInsert,
 		arg.CouponID,
 		arg.CustomerID,
 		arg.SubscriptionID,
@@ -145,7 +145,7 @@ WHERE id = ? AND (max_uses = 0 OR times_used < max_uses)
 // Counts one use only while uses are left; a single conditional UPDATE is
 // atomic on both engines, so concurrent redemptions never overshoot.
 func (q *Queries) CouponTakeUse(ctx context.Context, id int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, couponTakeUse, id)
+	result, err := q.exec(ctx, q.couponTakeUseStmt, couponTakeUse, id)
 	if err != nil {
 		return 0, err
 	}

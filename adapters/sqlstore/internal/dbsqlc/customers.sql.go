@@ -32,7 +32,7 @@ type CustomerGetByIDRow struct {
 }
 
 func (q *Queries) CustomerGetByID(ctx context.Context, id int64) (CustomerGetByIDRow, error) {
-	row := q.db.QueryRowContext(ctx, customerGetByID, id)
+	row := q.queryRow(ctx, q.customerGetByIDStmt, customerGetByID, id)
 	var i CustomerGetByIDRow
 	err := row.Scan(
 		&i.ID,
@@ -71,7 +71,7 @@ type ProfileInsertParams struct {
 }
 
 func (q *Queries) ProfileInsert(ctx context.Context, arg ProfileInsertParams) error {
-	_, err := q.db.ExecContext(ctx, profileInsert,
+	_, err := q.exec(ctx, q.profileInsertStmt, profileInsert,
 		arg.UserID,
 		arg.Name,
 		arg.Company,
@@ -103,7 +103,7 @@ type UserInsertParams struct {
 }
 
 func (q *Queries) UserInsert(ctx context.Context, arg UserInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, userInsert,
+	result, err := q.exec(ctx, q.userInsertStmt, userInsert,
 		arg.Email,
 		arg.PasswordHash,
 		arg.Role,

@@ -7,6 +7,7 @@ package dbsqlc
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,588 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.configOptionInsertStmt, err = db.PrepareContext(ctx, configOptionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionInsert: %w", err)
+	}
+	if q.configOptionListByPlanStmt, err = db.PrepareContext(ctx, configOptionListByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionListByPlan: %w", err)
+	}
+	if q.configOptionPriceInsertStmt, err = db.PrepareContext(ctx, configOptionPriceInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionPriceInsert: %w", err)
+	}
+	if q.configOptionPriceListByPlanStmt, err = db.PrepareContext(ctx, configOptionPriceListByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionPriceListByPlan: %w", err)
+	}
+	if q.couponGetByCodeStmt, err = db.PrepareContext(ctx, couponGetByCode); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponGetByCode: %w", err)
+	}
+	if q.couponGetByIDStmt, err = db.PrepareContext(ctx, couponGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponGetByID: %w", err)
+	}
+	if q.couponInsertStmt, err = db.PrepareContext(ctx, couponInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponInsert: %w", err)
+	}
+	if q.couponRedemptionInsertStmt, err = db.PrepareContext(ctx, couponRedemptionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponRedemptionInsert: %w", err)
+	}
+	if q.couponTakeUseStmt, err = db.PrepareContext(ctx, couponTakeUse); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponTakeUse: %w", err)
+	}
+	if q.creditInsertStmt, err = db.PrepareContext(ctx, creditInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query CreditInsert: %w", err)
+	}
+	if q.creditListByCustomerStmt, err = db.PrepareContext(ctx, creditListByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query CreditListByCustomer: %w", err)
+	}
+	if q.customerGetByIDStmt, err = db.PrepareContext(ctx, customerGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerGetByID: %w", err)
+	}
+	if q.dunningStepInsertStmt, err = db.PrepareContext(ctx, dunningStepInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query DunningStepInsert: %w", err)
+	}
+	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
+	}
+	if q.invoiceInsertStmt, err = db.PrepareContext(ctx, invoiceInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceInsert: %w", err)
+	}
+	if q.invoiceItemInsertStmt, err = db.PrepareContext(ctx, invoiceItemInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceItemInsert: %w", err)
+	}
+	if q.invoiceItemListByInvoiceStmt, err = db.PrepareContext(ctx, invoiceItemListByInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceItemListByInvoice: %w", err)
+	}
+	if q.invoiceListByCustomerStmt, err = db.PrepareContext(ctx, invoiceListByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceListByCustomer: %w", err)
+	}
+	if q.invoiceListBySubscriptionStmt, err = db.PrepareContext(ctx, invoiceListBySubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceListBySubscription: %w", err)
+	}
+	if q.invoiceListOpenDueByStmt, err = db.PrepareContext(ctx, invoiceListOpenDueBy); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceListOpenDueBy: %w", err)
+	}
+	if q.invoiceUpdateStmt, err = db.PrepareContext(ctx, invoiceUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceUpdate: %w", err)
+	}
+	if q.jobInsertStmt, err = db.PrepareContext(ctx, jobInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query JobInsert: %w", err)
+	}
+	if q.jobListByKindStmt, err = db.PrepareContext(ctx, jobListByKind); err != nil {
+		return nil, fmt.Errorf("error preparing query JobListByKind: %w", err)
+	}
+	if q.mRREventInsertStmt, err = db.PrepareContext(ctx, mRREventInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query MRREventInsert: %w", err)
+	}
+	if q.mRREventListBeforeStmt, err = db.PrepareContext(ctx, mRREventListBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query MRREventListBefore: %w", err)
+	}
+	if q.paymentMethodGetDefaultStmt, err = db.PrepareContext(ctx, paymentMethodGetDefault); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodGetDefault: %w", err)
+	}
+	if q.paymentMethodInsertStmt, err = db.PrepareContext(ctx, paymentMethodInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodInsert: %w", err)
+	}
+	if q.planDecrementStockStmt, err = db.PrepareContext(ctx, planDecrementStock); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanDecrementStock: %w", err)
+	}
+	if q.planGetByIDStmt, err = db.PrepareContext(ctx, planGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanGetByID: %w", err)
+	}
+	if q.planInsertStmt, err = db.PrepareContext(ctx, planInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanInsert: %w", err)
+	}
+	if q.planListStmt, err = db.PrepareContext(ctx, planList); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanList: %w", err)
+	}
+	if q.planPriceInsertStmt, err = db.PrepareContext(ctx, planPriceInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanPriceInsert: %w", err)
+	}
+	if q.planPriceListByPlanStmt, err = db.PrepareContext(ctx, planPriceListByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanPriceListByPlan: %w", err)
+	}
+	if q.planUpgradeInsertStmt, err = db.PrepareContext(ctx, planUpgradeInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanUpgradeInsert: %w", err)
+	}
+	if q.planUpgradeListByPlanStmt, err = db.PrepareContext(ctx, planUpgradeListByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanUpgradeListByPlan: %w", err)
+	}
+	if q.profileInsertStmt, err = db.PrepareContext(ctx, profileInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ProfileInsert: %w", err)
+	}
+	if q.settingGetStmt, err = db.PrepareContext(ctx, settingGet); err != nil {
+		return nil, fmt.Errorf("error preparing query SettingGet: %w", err)
+	}
+	if q.settingInsertStmt, err = db.PrepareContext(ctx, settingInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query SettingInsert: %w", err)
+	}
+	if q.settingUpdateStmt, err = db.PrepareContext(ctx, settingUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query SettingUpdate: %w", err)
+	}
+	if q.subscriptionClaimPeriodStmt, err = db.PrepareContext(ctx, subscriptionClaimPeriod); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionClaimPeriod: %w", err)
+	}
+	if q.subscriptionGetByIDStmt, err = db.PrepareContext(ctx, subscriptionGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionGetByID: %w", err)
+	}
+	if q.subscriptionInsertStmt, err = db.PrepareContext(ctx, subscriptionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionInsert: %w", err)
+	}
+	if q.subscriptionListByCustomerStmt, err = db.PrepareContext(ctx, subscriptionListByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionListByCustomer: %w", err)
+	}
+	if q.subscriptionListEndingByStmt, err = db.PrepareContext(ctx, subscriptionListEndingBy); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionListEndingBy: %w", err)
+	}
+	if q.subscriptionListPendingCreatedBeforeStmt, err = db.PrepareContext(ctx, subscriptionListPendingCreatedBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionListPendingCreatedBefore: %w", err)
+	}
+	if q.subscriptionListRenewableStmt, err = db.PrepareContext(ctx, subscriptionListRenewable); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionListRenewable: %w", err)
+	}
+	if q.subscriptionUpdateStmt, err = db.PrepareContext(ctx, subscriptionUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionUpdate: %w", err)
+	}
+	if q.taxRateInsertStmt, err = db.PrepareContext(ctx, taxRateInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query TaxRateInsert: %w", err)
+	}
+	if q.taxRateListStmt, err = db.PrepareContext(ctx, taxRateList); err != nil {
+		return nil, fmt.Errorf("error preparing query TaxRateList: %w", err)
+	}
+	if q.transactionGetByGatewayIDStmt, err = db.PrepareContext(ctx, transactionGetByGatewayID); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionGetByGatewayID: %w", err)
+	}
+	if q.transactionInsertStmt, err = db.PrepareContext(ctx, transactionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionInsert: %w", err)
+	}
+	if q.transactionListByInvoiceStmt, err = db.PrepareContext(ctx, transactionListByInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionListByInvoice: %w", err)
+	}
+	if q.userInsertStmt, err = db.PrepareContext(ctx, userInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query UserInsert: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.configOptionInsertStmt != nil {
+		if cerr := q.configOptionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionInsertStmt: %w", cerr)
+		}
+	}
+	if q.configOptionListByPlanStmt != nil {
+		if cerr := q.configOptionListByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionListByPlanStmt: %w", cerr)
+		}
+	}
+	if q.configOptionPriceInsertStmt != nil {
+		if cerr := q.configOptionPriceInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionPriceInsertStmt: %w", cerr)
+		}
+	}
+	if q.configOptionPriceListByPlanStmt != nil {
+		if cerr := q.configOptionPriceListByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionPriceListByPlanStmt: %w", cerr)
+		}
+	}
+	if q.couponGetByCodeStmt != nil {
+		if cerr := q.couponGetByCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponGetByCodeStmt: %w", cerr)
+		}
+	}
+	if q.couponGetByIDStmt != nil {
+		if cerr := q.couponGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.couponInsertStmt != nil {
+		if cerr := q.couponInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponInsertStmt: %w", cerr)
+		}
+	}
+	if q.couponRedemptionInsertStmt != nil {
+		if cerr := q.couponRedemptionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponRedemptionInsertStmt: %w", cerr)
+		}
+	}
+	if q.couponTakeUseStmt != nil {
+		if cerr := q.couponTakeUseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponTakeUseStmt: %w", cerr)
+		}
+	}
+	if q.creditInsertStmt != nil {
+		if cerr := q.creditInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing creditInsertStmt: %w", cerr)
+		}
+	}
+	if q.creditListByCustomerStmt != nil {
+		if cerr := q.creditListByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing creditListByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.customerGetByIDStmt != nil {
+		if cerr := q.customerGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.dunningStepInsertStmt != nil {
+		if cerr := q.dunningStepInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dunningStepInsertStmt: %w", cerr)
+		}
+	}
+	if q.invoiceGetByIDStmt != nil {
+		if cerr := q.invoiceGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.invoiceInsertStmt != nil {
+		if cerr := q.invoiceInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceInsertStmt: %w", cerr)
+		}
+	}
+	if q.invoiceItemInsertStmt != nil {
+		if cerr := q.invoiceItemInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceItemInsertStmt: %w", cerr)
+		}
+	}
+	if q.invoiceItemListByInvoiceStmt != nil {
+		if cerr := q.invoiceItemListByInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceItemListByInvoiceStmt: %w", cerr)
+		}
+	}
+	if q.invoiceListByCustomerStmt != nil {
+		if cerr := q.invoiceListByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceListByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.invoiceListBySubscriptionStmt != nil {
+		if cerr := q.invoiceListBySubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceListBySubscriptionStmt: %w", cerr)
+		}
+	}
+	if q.invoiceListOpenDueByStmt != nil {
+		if cerr := q.invoiceListOpenDueByStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceListOpenDueByStmt: %w", cerr)
+		}
+	}
+	if q.invoiceUpdateStmt != nil {
+		if cerr := q.invoiceUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceUpdateStmt: %w", cerr)
+		}
+	}
+	if q.jobInsertStmt != nil {
+		if cerr := q.jobInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobInsertStmt: %w", cerr)
+		}
+	}
+	if q.jobListByKindStmt != nil {
+		if cerr := q.jobListByKindStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobListByKindStmt: %w", cerr)
+		}
+	}
+	if q.mRREventInsertStmt != nil {
+		if cerr := q.mRREventInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing mRREventInsertStmt: %w", cerr)
+		}
+	}
+	if q.mRREventListBeforeStmt != nil {
+		if cerr := q.mRREventListBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing mRREventListBeforeStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodGetDefaultStmt != nil {
+		if cerr := q.paymentMethodGetDefaultStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodGetDefaultStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodInsertStmt != nil {
+		if cerr := q.paymentMethodInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodInsertStmt: %w", cerr)
+		}
+	}
+	if q.planDecrementStockStmt != nil {
+		if cerr := q.planDecrementStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planDecrementStockStmt: %w", cerr)
+		}
+	}
+	if q.planGetByIDStmt != nil {
+		if cerr := q.planGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.planInsertStmt != nil {
+		if cerr := q.planInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planInsertStmt: %w", cerr)
+		}
+	}
+	if q.planListStmt != nil {
+		if cerr := q.planListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planListStmt: %w", cerr)
+		}
+	}
+	if q.planPriceInsertStmt != nil {
+		if cerr := q.planPriceInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planPriceInsertStmt: %w", cerr)
+		}
+	}
+	if q.planPriceListByPlanStmt != nil {
+		if cerr := q.planPriceListByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planPriceListByPlanStmt: %w", cerr)
+		}
+	}
+	if q.planUpgradeInsertStmt != nil {
+		if cerr := q.planUpgradeInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planUpgradeInsertStmt: %w", cerr)
+		}
+	}
+	if q.planUpgradeListByPlanStmt != nil {
+		if cerr := q.planUpgradeListByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planUpgradeListByPlanStmt: %w", cerr)
+		}
+	}
+	if q.profileInsertStmt != nil {
+		if cerr := q.profileInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing profileInsertStmt: %w", cerr)
+		}
+	}
+	if q.settingGetStmt != nil {
+		if cerr := q.settingGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settingGetStmt: %w", cerr)
+		}
+	}
+	if q.settingInsertStmt != nil {
+		if cerr := q.settingInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settingInsertStmt: %w", cerr)
+		}
+	}
+	if q.settingUpdateStmt != nil {
+		if cerr := q.settingUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settingUpdateStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionClaimPeriodStmt != nil {
+		if cerr := q.subscriptionClaimPeriodStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionClaimPeriodStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionGetByIDStmt != nil {
+		if cerr := q.subscriptionGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionInsertStmt != nil {
+		if cerr := q.subscriptionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionInsertStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionListByCustomerStmt != nil {
+		if cerr := q.subscriptionListByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionListByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionListEndingByStmt != nil {
+		if cerr := q.subscriptionListEndingByStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionListEndingByStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionListPendingCreatedBeforeStmt != nil {
+		if cerr := q.subscriptionListPendingCreatedBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionListPendingCreatedBeforeStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionListRenewableStmt != nil {
+		if cerr := q.subscriptionListRenewableStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionListRenewableStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionUpdateStmt != nil {
+		if cerr := q.subscriptionUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionUpdateStmt: %w", cerr)
+		}
+	}
+	if q.taxRateInsertStmt != nil {
+		if cerr := q.taxRateInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing taxRateInsertStmt: %w", cerr)
+		}
+	}
+	if q.taxRateListStmt != nil {
+		if cerr := q.taxRateListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing taxRateListStmt: %w", cerr)
+		}
+	}
+	if q.transactionGetByGatewayIDStmt != nil {
+		if cerr := q.transactionGetByGatewayIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionGetByGatewayIDStmt: %w", cerr)
+		}
+	}
+	if q.transactionInsertStmt != nil {
+		if cerr := q.transactionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionInsertStmt: %w", cerr)
+		}
+	}
+	if q.transactionListByInvoiceStmt != nil {
+		if cerr := q.transactionListByInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionListByInvoiceStmt: %w", cerr)
+		}
+	}
+	if q.userInsertStmt != nil {
+		if cerr := q.userInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userInsertStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                                       DBTX
+	tx                                       *sql.Tx
+	configOptionInsertStmt                   *sql.Stmt
+	configOptionListByPlanStmt               *sql.Stmt
+	configOptionPriceInsertStmt              *sql.Stmt
+	configOptionPriceListByPlanStmt          *sql.Stmt
+	couponGetByCodeStmt                      *sql.Stmt
+	couponGetByIDStmt                        *sql.Stmt
+	couponInsertStmt                         *sql.Stmt
+	couponRedemptionInsertStmt               *sql.Stmt
+	couponTakeUseStmt                        *sql.Stmt
+	creditInsertStmt                         *sql.Stmt
+	creditListByCustomerStmt                 *sql.Stmt
+	customerGetByIDStmt                      *sql.Stmt
+	dunningStepInsertStmt                    *sql.Stmt
+	invoiceGetByIDStmt                       *sql.Stmt
+	invoiceInsertStmt                        *sql.Stmt
+	invoiceItemInsertStmt                    *sql.Stmt
+	invoiceItemListByInvoiceStmt             *sql.Stmt
+	invoiceListByCustomerStmt                *sql.Stmt
+	invoiceListBySubscriptionStmt            *sql.Stmt
+	invoiceListOpenDueByStmt                 *sql.Stmt
+	invoiceUpdateStmt                        *sql.Stmt
+	jobInsertStmt                            *sql.Stmt
+	jobListByKindStmt                        *sql.Stmt
+	mRREventInsertStmt                       *sql.Stmt
+	mRREventListBeforeStmt                   *sql.Stmt
+	paymentMethodGetDefaultStmt              *sql.Stmt
+	paymentMethodInsertStmt                  *sql.Stmt
+	planDecrementStockStmt                   *sql.Stmt
+	planGetByIDStmt                          *sql.Stmt
+	planInsertStmt                           *sql.Stmt
+	planListStmt                             *sql.Stmt
+	planPriceInsertStmt                      *sql.Stmt
+	planPriceListByPlanStmt                  *sql.Stmt
+	planUpgradeInsertStmt                    *sql.Stmt
+	planUpgradeListByPlanStmt                *sql.Stmt
+	profileInsertStmt                        *sql.Stmt
+	settingGetStmt                           *sql.Stmt
+	settingInsertStmt                        *sql.Stmt
+	settingUpdateStmt                        *sql.Stmt
+	subscriptionClaimPeriodStmt              *sql.Stmt
+	subscriptionGetByIDStmt                  *sql.Stmt
+	subscriptionInsertStmt                   *sql.Stmt
+	subscriptionListByCustomerStmt           *sql.Stmt
+	subscriptionListEndingByStmt             *sql.Stmt
+	subscriptionListPendingCreatedBeforeStmt *sql.Stmt
+	subscriptionListRenewableStmt            *sql.Stmt
+	subscriptionUpdateStmt                   *sql.Stmt
+	taxRateInsertStmt                        *sql.Stmt
+	taxRateListStmt                          *sql.Stmt
+	transactionGetByGatewayIDStmt            *sql.Stmt
+	transactionInsertStmt                    *sql.Stmt
+	transactionListByInvoiceStmt             *sql.Stmt
+	userInsertStmt                           *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                                       tx,
+		tx:                                       tx,
+		configOptionInsertStmt:                   q.configOptionInsertStmt,
+		configOptionListByPlanStmt:               q.configOptionListByPlanStmt,
+		configOptionPriceInsertStmt:              q.configOptionPriceInsertStmt,
+		configOptionPriceListByPlanStmt:          q.configOptionPriceListByPlanStmt,
+		couponGetByCodeStmt:                      q.couponGetByCodeStmt,
+		couponGetByIDStmt:                        q.couponGetByIDStmt,
+		couponInsertStmt:                         q.couponInsertStmt,
+		couponRedemptionInsertStmt:               q.couponRedemptionInsertStmt,
+		couponTakeUseStmt:                        q.couponTakeUseStmt,
+		creditInsertStmt:                         q.creditInsertStmt,
+		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
+		customerGetByIDStmt:                      q.customerGetByIDStmt,
+		dunningStepInsertStmt:                    q.dunningStepInsertStmt,
+		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
+		invoiceInsertStmt:                        q.invoiceInsertStmt,
+		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,
+		invoiceItemListByInvoiceStmt:             q.invoiceItemListByInvoiceStmt,
+		invoiceListByCustomerStmt:                q.invoiceListByCustomerStmt,
+		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
+		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
+		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
+		jobInsertStmt:                            q.jobInsertStmt,
+		jobListByKindStmt:                        q.jobListByKindStmt,
+		mRREventInsertStmt:                       q.mRREventInsertStmt,
+		mRREventListBeforeStmt:                   q.mRREventListBeforeStmt,
+		paymentMethodGetDefaultStmt:              q.paymentMethodGetDefaultStmt,
+		paymentMethodInsertStmt:                  q.paymentMethodInsertStmt,
+		planDecrementStockStmt:                   q.planDecrementStockStmt,
+		planGetByIDStmt:                          q.planGetByIDStmt,
+		planInsertStmt:                           q.planInsertStmt,
+		planListStmt:                             q.planListStmt,
+		planPriceInsertStmt:                      q.planPriceInsertStmt,
+		planPriceListByPlanStmt:                  q.planPriceListByPlanStmt,
+		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
+		planUpgradeListByPlanStmt:                q.planUpgradeListByPlanStmt,
+		profileInsertStmt:                        q.profileInsertStmt,
+		settingGetStmt:                           q.settingGetStmt,
+		settingInsertStmt:                        q.settingInsertStmt,
+		settingUpdateStmt:                        q.settingUpdateStmt,
+		subscriptionClaimPeriodStmt:              q.subscriptionClaimPeriodStmt,
+		subscriptionGetByIDStmt:                  q.subscriptionGetByIDStmt,
+		subscriptionInsertStmt:                   q.subscriptionInsertStmt,
+		subscriptionListByCustomerStmt:           q.subscriptionListByCustomerStmt,
+		subscriptionListEndingByStmt:             q.subscriptionListEndingByStmt,
+		subscriptionListPendingCreatedBeforeStmt: q.subscriptionListPendingCreatedBeforeStmt,
+		subscriptionListRenewableStmt:            q.subscriptionListRenewableStmt,
+		subscriptionUpdateStmt:                   q.subscriptionUpdateStmt,
+		taxRateInsertStmt:                        q.taxRateInsertStmt,
+		taxRateListStmt:                          q.taxRateListStmt,
+		transactionGetByGatewayIDStmt:            q.transactionGetByGatewayIDStmt,
+		transactionInsertStmt:                    q.transactionInsertStmt,
+		transactionListByInvoiceStmt:             q.transactionListByInvoiceStmt,
+		userInsertStmt:                           q.userInsertStmt,
 	}
 }

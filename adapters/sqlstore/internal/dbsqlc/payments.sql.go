@@ -16,7 +16,7 @@ SELECT id, customer_id, gateway, gateway_customer_id, gateway_method_id, brand, 
 `
 
 func (q *Queries) PaymentMethodGetDefault(ctx context.Context, customerID int64) (PaymentMethod, error) {
-	row := q.db.QueryRowContext(ctx, paymentMethodGetDefault, customerID)
+	row := q.queryRow(ctx, q.paymentMethodGetDefaultStmt, paymentMethodGetDefault, customerID)
 	var i PaymentMethod
 	err := row.Scan(
 		&i.ID,
@@ -55,7 +55,7 @@ type PaymentMethodInsertParams struct {
 }
 
 func (q *Queries) PaymentMethodInsert(ctx context.Context, arg PaymentMethodInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, paymentMethodInsert,
+	result, err := q.exec(ctx, q.paymentMethodInsertStmt, paymentMethodInsert,
 		arg.CustomerID,
 		arg.Gateway,
 		arg.GatewayCustomerID,
@@ -83,7 +83,7 @@ type TransactionGetByGatewayIDParams struct {
 }
 
 func (q *Queries) TransactionGetByGatewayID(ctx context.Context, arg TransactionGetByGatewayIDParams) (PaymentTransaction, error) {
-	row := q.db.QueryRowContext(ctx, transactionGetByGatewayID, arg.Gateway, arg.GatewayID)
+	row := q.queryRow(ctx, q.transactionGetByGatewayIDStmt, transactionGetByGatewayID, arg.Gateway, arg.GatewayID)
 	var i PaymentTransaction
 	err := row.Scan(
 		&i.ID,
@@ -126,7 +126,7 @@ type TransactionInsertParams struct {
 }
 
 func (q *Queries) TransactionInsert(ctx context.Context, arg TransactionInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, transactionInsert,
+	result, err := q.exec(ctx, q.transactionInsertStmt, transactionInsert,
 		arg.InvoiceID,
 		arg.CustomerID,
 		arg.Gateway,
@@ -151,7 +151,7 @@ SELECT id, invoice_id, customer_id, gateway, gateway_id, kind, amount, currency,
 `
 
 func (q *Queries) TransactionListByInvoice(ctx context.Context, invoiceID sql.NullInt64) ([]PaymentTransaction, error) {
-	rows, err := q.db.QueryContext(ctx, transactionListByInvoice, invoiceID)
+	rows, err := q.query(ctx, q.transactionListByInvoiceStmt, transactionListByInvoice, invoiceID)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ type SubscriptionClaimPeriodParams struct {
 // Compare-and-set on invoiced_through: the one renewal run that moves it
 // owns the period's invoice; every other run sees zero rows changed.
 func (q *Queries) SubscriptionClaimPeriod(ctx context.Context, arg SubscriptionClaimPeriodParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, subscriptionClaimPeriod,
+	result, err := q.exec(ctx, q.subscriptionClaimPeriodStmt, subscriptionClaimPeriod,
 		arg.InvoicedThrough,
 		arg.CouponCyclesLeft,
 		arg.UpdatedAt,
@@ -45,7 +45,7 @@ SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_a
 `
 
 func (q *Queries) SubscriptionGetByID(ctx context.Context, id int64) (Subscription, error) {
-	row := q.db.QueryRowContext(ctx, subscriptionGetByID, id)
+	row := q.queryRow(ctx, q.subscriptionGetByIDStmt, subscriptionGetByID, id)
 	var i Subscription
 	err := row.Scan(
 		&i.ID,
@@ -106,7 +106,7 @@ type SubscriptionInsertParams struct {
 }
 
 func (q *Queries) SubscriptionInsert(ctx context.Context, arg SubscriptionInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, subscriptionInsert,
+	result, err := q.exec(ctx, q.subscriptionInsertStmt, subscriptionInsert,
 		arg.CustomerID,
 		arg.PlanID,
 		arg.Currency,
@@ -139,7 +139,7 @@ SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_a
 `
 
 func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int64) ([]Subscription, error) {
-	rows, err := q.db.QueryContext(ctx, subscriptionListByCustomer, customerID)
+	rows, err := q.query(ctx, q.subscriptionListByCustomerStmt, subscriptionListByCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ ORDER BY id
 `
 
 func (q *Queries) SubscriptionListEndingBy(ctx context.Context, currentPeriodEnd time.Time) ([]Subscription, error) {
-	rows, err := q.db.QueryContext(ctx, subscriptionListEndingBy, currentPeriodEnd)
+	rows, err := q.query(ctx, q.subscriptionListEndingByStmt, subscriptionListEndingBy, currentPeriodEnd)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_a
 `
 
 func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, createdAt time.Time) ([]Subscription, error) {
-	rows, err := q.db.QueryContext(ctx, subscriptionListPendingCreatedBefore, createdAt)
+	rows, err := q.query(ctx, q.subscriptionListPendingCreatedBeforeStmt, subscriptionListPendingCreatedBefore, createdAt)
 	if err != nil {
 		return nil, err
 	}
@@ -290,21 +290,23 @@ SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_a
 WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
-  AND id > ?
-ORDER BY id
+  AND (cycle <> 'hourly' OR invoiced_through <= ?)
 LIMIT 500
 `
 
 type SubscriptionListRenewableParams struct {
-	InvoicedThrough time.Time
-	ID              int64
+	InvoicedThrough   time.Time
+	InvoicedThrough_2 time.Time
 }
 
-// Live subscriptions whose next period must be invoiced by the given time,
-// in id order so that a renewal run can page through them. The page size is
-// a literal because the two engines type a LIMIT parameter differently.
+// Up to a page of live subscriptions whose next period must be invoiced by
+// the given time; hourly ones only once their period has started. A renewal
+// moves invoiced_through past the bound, so the next page is simply the next
+// query: no cursor, no sort, one short index range scan per page. The page
+// size is a literal because the two engines type a LIMIT parameter
+// differently.
 func (q *Queries) SubscriptionListRenewable(ctx context.Context, arg SubscriptionListRenewableParams) ([]Subscription, error) {
-	rows, err := q.db.QueryContext(ctx, subscriptionListRenewable, arg.InvoicedThrough, arg.ID)
+	rows, err := q.query(ctx, q.subscriptionListRenewableStmt, subscriptionListRenewable, arg.InvoicedThrough, arg.InvoicedThrough_2)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +378,7 @@ type SubscriptionUpdateParams struct {
 }
 
 func (q *Queries) SubscriptionUpdate(ctx context.Context, arg SubscriptionUpdateParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, subscriptionUpdate,
+	result, err := q.exec(ctx, q.subscriptionUpdateStmt, subscriptionUpdate,
 		arg.PlanID,
 		arg.Status,
 		arg.OptionsJson,

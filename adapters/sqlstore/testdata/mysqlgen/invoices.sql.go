@@ -16,7 +16,7 @@ SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_i
 `
 
 func (q *Queries) InvoiceGetByID(ctx context.Context, id int64) (Invoice, error) {
-	row := q.db.QueryRowContext(ctx, invoiceGetByID, id)
+	row := q.queryRow(ctx, q.invoiceGetByIDStmt, invoiceGetByID, id)
 	var i Invoice
 	err := row.Scan(
 		&i.ID,
@@ -89,7 +89,7 @@ type InvoiceInsertParams struct {
 }
 
 func (q *Queries) InvoiceInsert(ctx context.Context, arg InvoiceInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, invoiceInsert,
+	result, err := q.exec(ctx, q.invoiceInsertStmt, invoiceInsert,
 		arg.Number,
 		arg.Kind,
 		arg.BillingReason,
@@ -144,7 +144,7 @@ type InvoiceItemInsertParams struct {
 }
 
 func (q *Queries) InvoiceItemInsert(ctx context.Context, arg InvoiceItemInsertParams) error {
-	_, err := q.db.ExecContext(ctx, invoiceItemInsert,
+	_, err := q.exec(ctx, q.invoiceItemInsertStmt, invoiceItemInsert,
 		arg.InvoiceID,
 		arg.Position,
 		arg.Kind,
@@ -164,7 +164,7 @@ SELECT id, invoice_id, position, kind, description, quantity, unit_amount, amoun
 `
 
 func (q *Queries) InvoiceItemListByInvoice(ctx context.Context, invoiceID int64) ([]InvoiceItem, error) {
-	rows, err := q.db.QueryContext(ctx, invoiceItemListByInvoice, invoiceID)
+	rows, err := q.query(ctx, q.invoiceItemListByInvoiceStmt, invoiceItemListByInvoice, invoiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_i
 `
 
 func (q *Queries) InvoiceListByCustomer(ctx context.Context, customerID int64) ([]Invoice, error) {
-	rows, err := q.db.QueryContext(ctx, invoiceListByCustomer, customerID)
+	rows, err := q.query(ctx, q.invoiceListByCustomerStmt, invoiceListByCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_i
 `
 
 func (q *Queries) InvoiceListBySubscription(ctx context.Context, subscriptionID sql.NullInt64) ([]Invoice, error) {
-	rows, err := q.db.QueryContext(ctx, invoiceListBySubscription, subscriptionID)
+	rows, err := q.query(ctx, q.invoiceListBySubscriptionStmt, invoiceListBySubscription, subscriptionID)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ ORDER BY due_at, id
 // Open invoices whose due date is at or before the given time, oldest
 // first, for dunning.
 func (q *Queries) InvoiceListOpenDueBy(ctx context.Context, dueAt sql.NullTime) ([]Invoice, error) {
-	rows, err := q.db.QueryContext(ctx, invoiceListOpenDueBy, dueAt)
+	rows, err := q.query(ctx, q.invoiceListOpenDueByStmt, invoiceListOpenDueBy, dueAt)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +386,7 @@ type InvoiceUpdateParams struct {
 }
 
 func (q *Queries) InvoiceUpdate(ctx context.Context, arg InvoiceUpdateParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, invoiceUpdate,
+	result, err := q.exec(ctx, q.invoiceUpdateStmt, invoiceUpdate,
 		arg.Number,
 		arg.Status,
 		arg.AmountPaid,

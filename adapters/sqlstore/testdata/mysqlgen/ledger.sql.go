@@ -26,7 +26,7 @@ type CreditInsertParams struct {
 }
 
 func (q *Queries) CreditInsert(ctx context.Context, arg CreditInsertParams) error {
-	_, err := q.db.ExecContext(ctx, creditInsert,
+	_, err := q.exec(ctx, q.creditInsertStmt, creditInsert,
 		arg.CustomerID,
 		arg.Currency,
 		arg.Amount,
@@ -47,7 +47,7 @@ type CreditListByCustomerParams struct {
 }
 
 func (q *Queries) CreditListByCustomer(ctx context.Context, arg CreditListByCustomerParams) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, creditListByCustomer, arg.CustomerID, arg.Currency)
+	rows, err := q.query(ctx, q.creditListByCustomerStmt, creditListByCustomer, arg.CustomerID, arg.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ type DunningStepInsertParams struct {
 }
 
 func (q *Queries) DunningStepInsert(ctx context.Context, arg DunningStepInsertParams) error {
-	_, err := q.db.ExecContext(ctx, dunningStepInsert, arg.InvoiceID, arg.StepKey, arg.CreatedAt)
+	_, err := q.exec(ctx, q.dunningStepInsertStmt, dunningStepInsert, arg.InvoiceID, arg.StepKey, arg.CreatedAt)
 	return err
 }
 
@@ -101,7 +101,7 @@ type JobInsertParams struct {
 }
 
 func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, jobInsert,
+	result, err := q.exec(ctx, q.jobInsertStmt, jobInsert,
 		arg.Kind,
 		arg.DedupeKey,
 		arg.Payload,
@@ -120,7 +120,7 @@ SELECT id, kind, dedupe_key, payload, status, attempts, max_attempts, run_at, lo
 `
 
 func (q *Queries) JobListByKind(ctx context.Context, kind string) ([]Job, error) {
-	rows, err := q.db.QueryContext(ctx, jobListByKind, kind)
+	rows, err := q.query(ctx, q.jobListByKindStmt, jobListByKind, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ type MRREventInsertParams struct {
 }
 
 func (q *Queries) MRREventInsert(ctx context.Context, arg MRREventInsertParams) error {
-	_, err := q.db.ExecContext(ctx, mRREventInsert,
+	_, err := q.exec(ctx, q.mRREventInsertStmt, mRREventInsert,
 		arg.At,
 		arg.SubscriptionID,
 		arg.CustomerID,
@@ -189,7 +189,7 @@ SELECT id, at, subscription_id, customer_id, plan_id, currency, before_amount, a
 `
 
 func (q *Queries) MRREventListBefore(ctx context.Context, at time.Time) ([]MrrEvent, error) {
-	rows, err := q.db.QueryContext(ctx, mRREventListBefore, at)
+	rows, err := q.query(ctx, q.mRREventListBeforeStmt, mRREventListBefore, at)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ SELECT value FROM settings WHERE name = ?
 `
 
 func (q *Queries) SettingGet(ctx context.Context, name string) (string, error) {
-	row := q.db.QueryRowContext(ctx, settingGet, name)
+	row := q.queryRow(ctx, q.settingGetStmt, settingGet, name)
 	var value string
 	err := row.Scan(&value)
 	return value, err
@@ -242,7 +242,7 @@ type SettingInsertParams struct {
 }
 
 func (q *Queries) SettingInsert(ctx context.Context, arg SettingInsertParams) error {
-	_, err := q.db.ExecContext(ctx, settingInsert, arg.Name, arg.Value, arg.UpdatedAt)
+	_, err := q.exec(ctx, q.settingInsertStmt, settingInsert, arg.Name, arg.Value, arg.UpdatedAt)
 	return err
 }
 
@@ -257,7 +257,7 @@ type SettingUpdateParams struct {
 }
 
 func (q *Queries) SettingUpdate(ctx context.Context, arg SettingUpdateParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, settingUpdate, arg.Value, arg.UpdatedAt, arg.Name)
+	result, err := q.exec(ctx, q.settingUpdateStmt, settingUpdate, arg.Value, arg.UpdatedAt, arg.Name)
 	if err != nil {
 		return 0, err
 	}
@@ -279,7 +279,7 @@ type TaxRateInsertParams struct {
 }
 
 func (q *Queries) TaxRateInsert(ctx context.Context, arg TaxRateInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, taxRateInsert,
+	result, err := q.exec(ctx, q.taxRateInsertStmt, taxRateInsert,
 		arg.Country,
 		arg.Region,
 		arg.Name,
@@ -298,7 +298,7 @@ SELECT id, country, region, name, rate_ppm, valid_from, valid_until FROM tax_rat
 `
 
 func (q *Queries) TaxRateList(ctx context.Context) ([]TaxRate, error) {
-	rows, err := q.db.QueryContext(ctx, taxRateList)
+	rows, err := q.query(ctx, q.taxRateListStmt, taxRateList)
 	if err != nil {
 		return nil, err
 	}

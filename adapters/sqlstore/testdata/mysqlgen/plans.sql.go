@@ -25,7 +25,7 @@ type ConfigOptionInsertParams struct {
 }
 
 func (q *Queries) ConfigOptionInsert(ctx context.Context, arg ConfigOptionInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, configOptionInsert,
+	result, err := q.exec(ctx, q.configOptionInsertStmt, configOptionInsert,
 		arg.PlanID,
 		arg.Code,
 		arg.Name,
@@ -44,7 +44,7 @@ SELECT id, plan_id, code, name, unit, min_units, max_units FROM config_options W
 `
 
 func (q *Queries) ConfigOptionListByPlan(ctx context.Context, planID int64) ([]ConfigOption, error) {
-	rows, err := q.db.QueryContext(ctx, configOptionListByPlan, planID)
+	rows, err := q.query(ctx, q.configOptionListByPlanStmt, configOptionListByPlan, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ type ConfigOptionPriceInsertParams struct {
 }
 
 func (q *Queries) ConfigOptionPriceInsert(ctx context.Context, arg ConfigOptionPriceInsertParams) error {
-	_, err := q.db.ExecContext(ctx, configOptionPriceInsert,
+	_, err := q.exec(ctx, q.configOptionPriceInsertStmt, configOptionPriceInsert,
 		arg.OptionID,
 		arg.Currency,
 		arg.Cycle,
@@ -103,7 +103,7 @@ ORDER BY op.id
 `
 
 func (q *Queries) ConfigOptionPriceListByPlan(ctx context.Context, planID int64) ([]ConfigOptionPrice, error) {
-	rows, err := q.db.QueryContext(ctx, configOptionPriceListByPlan, planID)
+	rows, err := q.query(ctx, q.configOptionPriceListByPlanStmt, configOptionPriceListByPlan, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ type PlanDecrementStockParams struct {
 }
 
 func (q *Queries) PlanDecrementStock(ctx context.Context, arg PlanDecrementStockParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, planDecrementStock, arg.UpdatedAt, arg.ID)
+	result, err := q.exec(ctx, q.planDecrementStockStmt, planDecrementStock, arg.UpdatedAt, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -154,7 +154,7 @@ SELECT id, code, name, service_type, status, features_json, stock, trial_days, c
 `
 
 func (q *Queries) PlanGetByID(ctx context.Context, id int64) (Plan, error) {
-	row := q.db.QueryRowContext(ctx, planGetByID, id)
+	row := q.queryRow(ctx, q.planGetByIDStmt, planGetByID, id)
 	var i Plan
 	err := row.Scan(
 		&i.ID,
@@ -189,7 +189,7 @@ type PlanInsertParams struct {
 }
 
 func (q *Queries) PlanInsert(ctx context.Context, arg PlanInsertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, planInsert,
+	result, err := q.exec(ctx, q.planInsertStmt, planInsert,
 		arg.Code,
 		arg.Name,
 		arg.ServiceType,
@@ -211,7 +211,7 @@ SELECT id, code, name, service_type, status, features_json, stock, trial_days, c
 `
 
 func (q *Queries) PlanList(ctx context.Context) ([]Plan, error) {
-	rows, err := q.db.QueryContext(ctx, planList)
+	rows, err := q.query(ctx, q.planListStmt, planList)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ type PlanPriceInsertParams struct {
 }
 
 func (q *Queries) PlanPriceInsert(ctx context.Context, arg PlanPriceInsertParams) error {
-	_, err := q.db.ExecContext(ctx, planPriceInsert,
+	_, err := q.exec(ctx, q.planPriceInsertStmt, planPriceInsert,
 		arg.PlanID,
 		arg.Currency,
 		arg.Cycle,
@@ -272,7 +272,7 @@ SELECT id, plan_id, currency, cycle, amount, setup_fee FROM plan_prices WHERE pl
 `
 
 func (q *Queries) PlanPriceListByPlan(ctx context.Context, planID int64) ([]PlanPrice, error) {
-	rows, err := q.db.QueryContext(ctx, planPriceListByPlan, planID)
+	rows, err := q.query(ctx, q.planPriceListByPlanStmt, planPriceListByPlan, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +311,7 @@ type PlanUpgradeInsertParams struct {
 }
 
 func (q *Queries) PlanUpgradeInsert(ctx context.Context, arg PlanUpgradeInsertParams) error {
-	_, err := q.db.ExecContext(ctx, planUpgradeInsert, arg.PlanID, arg.TargetPlanID)
+	_, err := q.exec(ctx, q.planUpgradeInsertStmt, planUpgradeInsert, arg.PlanID, arg.TargetPlanID)
 	return err
 }
 
@@ -320,7 +320,7 @@ SELECT target_plan_id FROM plan_upgrades WHERE plan_id = ? ORDER BY target_plan_
 `
 
 func (q *Queries) PlanUpgradeListByPlan(ctx context.Context, planID int64) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, planUpgradeListByPlan, planID)
+	rows, err := q.query(ctx, q.planUpgradeListByPlanStmt, planUpgradeListByPlan, planID)
 	if err != nil {
 		return nil, err
 	}
