@@ -132,7 +132,7 @@ func prorationDays(q ProrationQuote) string {
 // to the customer's credit balance, which later invoices draw on.
 func (s *Service) creditNote(ctx context.Context, tx Store, customer *Customer, sub *Subscription, amount int64, what string, now time.Time) (*Invoice, error) {
 	note := s.newInvoice(customer, sub.Currency, ReasonSubscriptionUpdate, now)
-	note.Kind, note.SubscriptionID, note.PeriodStart = KindCreditNote, sub.ID, now
+	note.Kind, note.SubscriptionID = KindCreditNote, sub.ID
 	note.Items = []InvoiceItem{{Kind: ItemRefund, Description: what, Quantity: 1, UnitAmount: amount, Amount: amount}}
 	note.Subtotal, note.Total, note.AmountPaid = amount, amount, amount
 	note.Status, note.IssuedAt, note.PaidAt = InvoicePaid, now, now
@@ -251,24 +251,22 @@ func (s *Service) EndCancelledPeriods(ctx context.Context, now time.Time) (int, 
 		}
 		ended++
 	}
-	if days := s.cfg.Dunning.AutoCancelUnpaidOrderDays; days > 0 {
-		stale, err := s.store.ListPendingCreatedBefore(ctx, now.AddDate(0, 0, -days))
+	stale, err := s.store.ListPendingCreatedBefore(ctx, now.AddDate(0, 0, -s.cfg.Dunning.AutoCancelUnpaidOrderDays))
+	if err != nil {
+		return ended, err
+	}
+	for _, sub := range stale {
+		err := s.store.InTx(ctx, func(tx Store) error {
+			fresh, err := tx.GetSubscription(ctx, sub.ID)
+			if err != nil || fresh.Status != SubPending {
+				return err
+			}
+			return s.end(ctx, tx, fresh, "unpaid order expired", now)
+		})
 		if err != nil {
 			return ended, err
 		}
-		for _, sub := range stale {
-			err := s.store.InTx(ctx, func(tx Store) error {
-				fresh, err := tx.GetSubscription(ctx, sub.ID)
-				if err != nil || fresh.Status != SubPending {
-					return err
-				}
-				return s.end(ctx, tx, fresh, "unpaid order expired", now)
-			})
-			if err != nil {
-				return ended, err
-			}
-			ended++
-		}
+		ended++
 	}
 	return ended, nil
 }

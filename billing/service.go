@@ -94,11 +94,19 @@ func NewService(store Store, gateway Gateway, clock platform.Clock, cfg Config) 
 func (s *Service) now() time.Time { return platform.Truncate(s.clock.Now()) }
 
 // CreatePlan adds a plan to the catalog.
-func (s *Service) CreatePlan(ctx context.Context, p *Plan) error { return s.store.CreatePlan(ctx, p) }
+func (s *Service) CreatePlan(ctx context.Context, p *Plan) error {
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = s.now()
+	}
+	return s.store.CreatePlan(ctx, p)
+}
 
 // CreateCoupon adds a coupon, with its code normalised.
 func (s *Service) CreateCoupon(ctx context.Context, c *Coupon) error {
 	c.Code = NormalizeCouponCode(c.Code)
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
 	return s.store.CreateCoupon(ctx, c)
 }
 

@@ -341,3 +341,35 @@ func TestCouponMaxUsesUnderConcurrentOrders(t *testing.T) {
 		}
 	})
 }
+
+func TestRefundIssuesCreditNoteOnce(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "refund@example.com", fakegateway.CardVisa)
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		out, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
+		mustOK(t, err)
+		if out.Invoice.Status != billing.InvoicePaid {
+			t.Fatalf("charge: %+v", out)
+		}
+		note, err := h.svc.Refund(ctx, inv.ID, billing.Money{Amount: 500, Currency: "USD"}, "setup fee waived")
+		mustOK(t, err)
+		if note.Kind != billing.KindCreditNote || note.Number != "CN-2026-000001" || note.Total != 500 || note.RelatedInvoiceID != inv.ID {
+			t.Fatalf("credit note: %+v", note)
+		}
+		// 15.00 was paid and 5.00 refunded: 10.01 is too much, 10.00 is not.
+		_, err = h.svc.Refund(ctx, inv.ID, billing.Money{Amount: 1001, Currency: "USD"}, "")
+		if platform.ErrorField(err) != "amount" {
+			t.Fatalf("refunding more than is left: %v", err)
+		}
+		second, err := h.svc.Refund(ctx, inv.ID, billing.Money{Amount: 1000, Currency: "USD"}, "cancelled")
+		mustOK(t, err)
+		if second.Number != "CN-2026-000002" {
+			t.Fatalf("second credit note %q", second.Number)
+		}
+		got, _ := h.store.GetInvoice(ctx, inv.ID)
+		if got.Status != billing.InvoicePaid || got.AmountPaid != 1500 {
+			t.Fatalf("a refund changed the invoice: %s paid %d", got.Status, got.AmountPaid)
+		}
+	})
+}

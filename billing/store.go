@@ -63,6 +63,7 @@ type Store interface {
 	// of the same gateway id is an ECONFLICT.
 	CreateTransaction(ctx context.Context, t *Transaction) error
 	GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*Transaction, error)
+	ListTransactionsByInvoice(ctx context.Context, invoiceID int64) ([]*Transaction, error)
 	CreatePaymentMethod(ctx context.Context, pm *PaymentMethod) error
 	DefaultPaymentMethod(ctx context.Context, customerID int64) (*PaymentMethod, error)
 

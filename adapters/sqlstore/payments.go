@@ -27,11 +27,29 @@ func (s *Store) GetTransactionByGatewayID(ctx context.Context, gateway, gatewayI
 	if err != nil {
 		return nil, s.translate(err, "transaction")
 	}
+	return transactionFromRow(r), nil
+}
+
+// ListTransactionsByInvoice returns an invoice's charges and refunds in the
+// order they were recorded.
+func (s *Store) ListTransactionsByInvoice(ctx context.Context, invoiceID int64) ([]*billing.Transaction, error) {
+	rows, err := s.q.TransactionListByInvoice(ctx, nullID(invoiceID))
+	if err != nil {
+		return nil, s.translate(err, "transactions")
+	}
+	out := make([]*billing.Transaction, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, transactionFromRow(r))
+	}
+	return out, nil
+}
+
+func transactionFromRow(r dbsqlc.PaymentTransaction) *billing.Transaction {
 	return &billing.Transaction{
 		ID: r.ID, InvoiceID: r.InvoiceID.Int64, CustomerID: r.CustomerID, Gateway: r.Gateway, GatewayID: r.GatewayID,
 		Kind: billing.TransactionKind(r.Kind), Amount: r.Amount, Currency: r.Currency, Fee: r.Fee, Status: r.Status,
 		Method: r.Method, FailureMessage: r.FailureMessage, CreatedAt: r.CreatedAt.UTC(),
-	}, nil
+	}
 }
 
 // CreatePaymentMethod saves a reference to a gateway payment method.

@@ -408,6 +408,17 @@ func testTransactions(t *testing.T, s billing.Store) {
 	}
 	again := *tr
 	wantCode(t, s.CreateTransaction(ctx, &again), platform.ECONFLICT)
+	inv := SampleInvoice(c.ID, 0, t0)
+	must(t, s.CreateInvoice(ctx, inv))
+	charge := &billing.Transaction{InvoiceID: inv.ID, CustomerID: c.ID, Gateway: "stripe", GatewayID: "pi_2", Kind: billing.TxCharge, Amount: 1666, Currency: "USD", Status: "succeeded", CreatedAt: t0}
+	refund := &billing.Transaction{InvoiceID: inv.ID, CustomerID: c.ID, Gateway: "stripe", GatewayID: "re_1", Kind: billing.TxRefund, Amount: 500, Currency: "USD", Status: "succeeded", CreatedAt: t0}
+	must(t, s.CreateTransaction(ctx, charge))
+	must(t, s.CreateTransaction(ctx, refund))
+	byInvoice, err := s.ListTransactionsByInvoice(ctx, inv.ID)
+	must(t, err)
+	if !reflect.DeepEqual(byInvoice, []*billing.Transaction{charge, refund}) {
+		t.Fatalf("transactions of invoice: got %+v", byInvoice)
+	}
 	pm := &billing.PaymentMethod{CustomerID: c.ID, Gateway: "stripe", GatewayCustomerID: "cus_1", GatewayMethodID: "pm_1", Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030, Default: true, CreatedAt: t0}
 	must(t, s.CreatePaymentMethod(ctx, pm))
 	gotPM, err := s.DefaultPaymentMethod(ctx, c.ID)
