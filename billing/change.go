@@ -128,13 +128,22 @@ func prorationDays(q ProrationQuote) string {
 	return fmt.Sprintf("%.1f of %.1f days", float64(q.RemainingSeconds)/86400, float64(q.PeriodSeconds)/86400)
 }
 
-// creditNote issues a numbered credit note for amount and adds the amount
-// to the customer's credit balance, which later invoices draw on.
+// creditNote issues a numbered credit note for amount, taxed as an upgrade
+// invoice for it would be so that the tax paid on it comes back too, and
+// adds its total to the customer's credit balance, which later invoices draw
+// on.
 func (s *Service) creditNote(ctx context.Context, tx Store, customer *Customer, sub *Subscription, amount int64, what string, now time.Time) (*Invoice, error) {
 	note := s.newInvoice(customer, sub.Currency, ReasonSubscriptionUpdate, now)
 	note.Kind, note.SubscriptionID = KindCreditNote, sub.ID
 	note.Items = []InvoiceItem{{Kind: ItemRefund, Description: what, Quantity: 1, UnitAmount: amount, Amount: amount}}
-	note.Subtotal, note.Total, note.AmountPaid = amount, amount, amount
+	taxes, err := tx.ListTaxRates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := note.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
+		return nil, err
+	}
+	note.AmountPaid = note.Total
 	note.Status, note.IssuedAt, note.PaidAt = InvoicePaid, now, now
 	if err := s.assignNumbers(ctx, tx, now, note); err != nil {
 		return nil, err
@@ -143,15 +152,20 @@ func (s *Service) creditNote(ctx context.Context, tx Store, customer *Customer, 
 		return nil, err
 	}
 	return note, tx.AddCredit(ctx, CreditEntry{
-		CustomerID: customer.ID, Currency: sub.Currency, Amount: amount, Reason: what, InvoiceID: note.ID, CreatedAt: now,
+		CustomerID: customer.ID, Currency: sub.Currency, Amount: note.Total, Reason: what, InvoiceID: note.ID, CreatedAt: now,
 	})
 }
 
 // applyChange switches the subscription to the new plan and options and
-// asks provisioning to resize the service.
+// asks provisioning to resize the service. A renewal already invoiced at the
+// old price for a period after this one, and not paid, is voided and its
+// period handed back to renewals, which bill it again at the new price.
 func (s *Service) applyChange(ctx context.Context, tx Store, sub *Subscription, change *PlanChange, now time.Time) error {
 	before, err := s.monthlyRecurring(ctx, tx, sub)
 	if err != nil {
+		return err
+	}
+	if err := s.reopenNextRenewal(ctx, tx, sub, now); err != nil {
 		return err
 	}
 	sub.PlanID, sub.Options, sub.UpdatedAt = change.PlanID, change.Options, now
@@ -166,6 +180,53 @@ func (s *Service) applyChange(ctx context.Context, tx Store, sub *Subscription, 
 		return err
 	}
 	return enqueue(ctx, tx, platform.JobServiceChange, "", now, map[string]any{"subscription_id": sub.ID, "plan_id": sub.PlanID})
+}
+
+// reopenNextRenewal voids the unpaid renewal invoice of the period after
+// the current one, if renewals already made it, and moves the
+// subscription's InvoicedThrough back to that period's start.
+func (s *Service) reopenNextRenewal(ctx context.Context, tx Store, sub *Subscription, now time.Time) error {
+	if !sub.InvoicedThrough.After(sub.CurrentPeriodEnd) {
+		return nil
+	}
+	invoices, err := tx.ListInvoicesBySubscription(ctx, sub.ID)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invoices {
+		if inv.Reason != ReasonSubscriptionCycle || !inv.PeriodEnd.Equal(sub.InvoicedThrough) {
+			continue
+		}
+		if inv.Status != InvoiceOpen || inv.AmountPaid > 0 {
+			return nil // paid at the old price: the change starts with the period after
+		}
+		full, err := tx.GetInvoice(ctx, inv.ID)
+		if err != nil {
+			return err
+		}
+		if err := full.Void(now); err != nil {
+			return err
+		}
+		if err := tx.UpdateInvoice(ctx, full); err != nil {
+			return err
+		}
+		// The voided renewal's coupon cycle is given back for its rebilling.
+		for _, it := range full.Items {
+			if it.Kind == ItemDiscount && sub.CouponCyclesLeft >= 0 {
+				sub.CouponCyclesLeft++
+			}
+		}
+		ok, err := tx.ClaimPeriod(ctx, sub.ID, inv.PeriodEnd, inv.PeriodStart, sub.CouponCyclesLeft, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return platform.Errorf(platform.ECONFLICT, "subscription %d was renewed meanwhile; try again", sub.ID)
+		}
+		sub.InvoicedThrough = inv.PeriodStart
+		return nil
+	}
+	return nil
 }
 
 // Cancel cancels a subscription now, or at the end of its current period,
@@ -201,11 +262,18 @@ func (s *Service) end(ctx context.Context, tx Store, sub *Subscription, reason s
 			return err
 		}
 	}
+	wasPending := sub.Status == SubPending
 	if err := sub.Cancel(now, false, reason); err != nil {
 		return err
 	}
 	if err := tx.UpdateSubscription(ctx, sub); err != nil {
 		return err
+	}
+	if wasPending {
+		// The order was never paid: its unit goes back on sale.
+		if err := tx.ReturnStock(ctx, sub.PlanID, now); err != nil {
+			return err
+		}
 	}
 	invoices, err := tx.ListInvoicesBySubscription(ctx, sub.ID)
 	if err != nil {

@@ -50,8 +50,10 @@ func (s *Service) dun(ctx context.Context, tx Store, invoiceID int64, now time.T
 	if err != nil || inv.Status != InvoiceOpen {
 		return 0, err
 	}
+	// Only an unpaid renewal puts a running service at risk: an unpaid
+	// upgrade is simply not applied, and an unpaid first order expires.
 	var sub *Subscription
-	if inv.SubscriptionID != 0 {
+	if inv.SubscriptionID != 0 && inv.Reason == ReasonSubscriptionCycle {
 		if sub, err = tx.GetSubscription(ctx, inv.SubscriptionID); err != nil {
 			return 0, err
 		}

@@ -115,6 +115,10 @@ type Invoice struct {
 	// PlanChange is set on an upgrade's proration invoice: the change is
 	// applied to the subscription when the invoice is paid.
 	PlanChange *PlanChange
+	// RenewalKey names the subscription period a renewal invoice bills. The
+	// store keeps it unique, so no period is invoiced twice; voiding the
+	// invoice clears it, so the period can be invoiced again.
+	RenewalKey string
 	IssuedAt   time.Time
 	DueAt      time.Time
 	PaidAt     time.Time
@@ -229,6 +233,7 @@ func (inv *Invoice) Void(now time.Time) error {
 	}
 	inv.Status = InvoiceVoid
 	inv.VoidedAt = now
+	inv.RenewalKey = ""
 	return nil
 }
 

@@ -43,15 +43,7 @@ func (s *Service) RecordPayment(ctx context.Context, p Payment) (*Invoice, error
 		if p.Amount.Currency != inv.Currency {
 			return platform.Invalid("amount", "payment in %s for an invoice in %s", p.Amount.Currency, inv.Currency)
 		}
-		err = tx.CreateTransaction(ctx, &Transaction{
-			InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: p.Gateway, GatewayID: p.GatewayID,
-			Kind: TxCharge, Amount: p.Amount.Amount, Currency: p.Amount.Currency, Fee: p.Fee,
-			Status: string(ChargeSucceeded), Method: p.Method, CreatedAt: now,
-		})
-		if platform.ErrorCode(err) == platform.ECONFLICT {
-			return errAlreadyRecorded
-		}
-		if err != nil {
+		if err := s.recordSucceededCharge(ctx, tx, inv, p, now); err != nil {
 			return err
 		}
 		apply := int64(0)
@@ -89,6 +81,33 @@ func (s *Service) RecordPayment(ctx context.Context, p Payment) (*Invoice, error
 }
 
 var errAlreadyRecorded = errors.New("payment already recorded")
+
+// recordSucceededCharge records the payment's transaction, or turns an
+// earlier record of the same gateway charge that had not succeeded (it
+// needed the customer's authentication, say) into a success. A success
+// already on record is errAlreadyRecorded.
+func (s *Service) recordSucceededCharge(ctx context.Context, tx Store, inv *Invoice, p Payment, now time.Time) error {
+	prior, err := tx.GetTransactionByGatewayID(ctx, p.Gateway, p.GatewayID)
+	switch {
+	case err == nil && prior.Status == string(ChargeSucceeded):
+		return errAlreadyRecorded
+	case err == nil:
+		prior.Status, prior.Amount, prior.Fee, prior.FailureMessage = string(ChargeSucceeded), p.Amount.Amount, p.Fee, ""
+		return tx.UpdateTransactionStatus(ctx, prior)
+	case platform.ErrorCode(err) != platform.ENOTFOUND:
+		return err
+	}
+	err = tx.CreateTransaction(ctx, &Transaction{
+		InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: p.Gateway, GatewayID: p.GatewayID,
+		Kind: TxCharge, Amount: p.Amount.Amount, Currency: p.Amount.Currency, Fee: p.Fee,
+		Status: string(ChargeSucceeded), Method: p.Method, CreatedAt: now,
+	})
+	if platform.ErrorCode(err) == platform.ECONFLICT {
+		// Another process recorded it between our read and our write.
+		return errAlreadyRecorded
+	}
+	return err
+}
 
 // ChargeOutcome is what charging an invoice came to.
 type ChargeOutcome struct {

@@ -124,7 +124,7 @@ func baselineRenew(b *testing.B, db *sql.DB, planID int64, at time.Time) {
 	periodEnd := time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC)
 	seq := int64(0)
 	for {
-		rows, err := db.Query("SELECT id, customer_id FROM subscriptions WHERE status = 'active' AND invoiced_through <= ? LIMIT 500", at.AddDate(0, 0, 7))
+		rows, err := db.Query("SELECT id, customer_id FROM subscriptions WHERE status = 'active' AND invoiced_through <= ? LIMIT 1000", at.AddDate(0, 0, 7))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -244,6 +244,9 @@ func (s *Service) draftSubscriptionInvoice(plan *Plan, sub *Subscription, custom
 	}
 	inv := s.newInvoice(customer, sub.Currency, reason, now)
 	inv.SubscriptionID, inv.PeriodStart, inv.PeriodEnd = sub.ID, start, end
+	if reason == ReasonSubscriptionCycle {
+		inv.RenewalKey = fmt.Sprintf("%d@%s", sub.ID, start.Format(time.RFC3339))
+	}
 	inv.Items = append(inv.Items, InvoiceItem{
 		Kind: ItemPlan, Description: fmt.Sprintf("%s (%s)", plan.Name, sub.Cycle), Quantity: 1,
 		UnitAmount: price.Amount, Amount: price.Amount, PeriodStart: start, PeriodEnd: end,
@@ -413,35 +416,30 @@ func (s *Service) advanceSubscription(ctx context.Context, tx Store, inv *Invoic
 	if err != nil {
 		return err
 	}
-	before, err := s.monthlyRecurring(ctx, tx, sub)
-	if err != nil {
-		return err
-	}
-	wasBilled := sub.Status == SubActive || sub.Status == SubPastDue || sub.Status == SubSuspended
 	switch inv.Reason {
-	case ReasonSubscriptionCreate, ReasonSubscriptionCycle:
-		if inv.PeriodEnd.After(sub.CurrentPeriodEnd) {
-			sub.CurrentPeriodStart, sub.CurrentPeriodEnd = inv.PeriodStart, inv.PeriodEnd
-		}
-		switch sub.Status {
-		case SubPending, SubTrialing, SubPastDue:
-			if err := sub.TransitionTo(SubActive, now); err != nil {
-				return err
-			}
-		case SubSuspended:
-			if err := sub.TransitionTo(SubActive, now); err != nil {
-				return err
-			}
-			if err := enqueue(ctx, tx, platform.JobServiceResume, "", now, map[string]any{"subscription_id": sub.ID}); err != nil {
-				return err
-			}
-		}
 	case ReasonSubscriptionUpdate:
 		if inv.PlanChange == nil {
-			break
+			return nil
 		}
-		sub.PlanID, sub.Options = inv.PlanChange.PlanID, inv.PlanChange.Options
-		if err := enqueue(ctx, tx, platform.JobServiceChange, "", now, map[string]any{"subscription_id": sub.ID, "plan_id": sub.PlanID}); err != nil {
+		return s.applyChange(ctx, tx, sub, inv.PlanChange, now)
+	case ReasonSubscriptionCreate, ReasonSubscriptionCycle:
+	default:
+		return nil
+	}
+	wasBilled := sub.Status == SubActive || sub.Status == SubPastDue || sub.Status == SubSuspended
+	if inv.PeriodEnd.After(sub.CurrentPeriodEnd) {
+		sub.CurrentPeriodStart, sub.CurrentPeriodEnd = inv.PeriodStart, inv.PeriodEnd
+	}
+	switch sub.Status {
+	case SubPending, SubTrialing, SubPastDue:
+		if err := sub.TransitionTo(SubActive, now); err != nil {
+			return err
+		}
+	case SubSuspended:
+		if err := sub.TransitionTo(SubActive, now); err != nil {
+			return err
+		}
+		if err := enqueue(ctx, tx, platform.JobServiceResume, "", now, map[string]any{"subscription_id": sub.ID}); err != nil {
 			return err
 		}
 	}
@@ -449,14 +447,14 @@ func (s *Service) advanceSubscription(ctx context.Context, tx Store, inv *Invoic
 	if err := tx.UpdateSubscription(ctx, sub); err != nil {
 		return err
 	}
-	after, err := s.monthlyRecurring(ctx, tx, sub)
+	if wasBilled {
+		return nil // renewing a billed subscription leaves its MRR as it was
+	}
+	mrr, err := s.monthlyRecurring(ctx, tx, sub)
 	if err != nil {
 		return err
 	}
-	if !wasBilled {
-		before = 0
-	}
-	return s.recordMRR(ctx, tx, sub, before, after, now)
+	return s.recordMRR(ctx, tx, sub, 0, mrr, now)
 }
 
 // monthlyRecurring is a subscription's list price normalised to a month,

@@ -373,3 +373,200 @@ func TestRefundIssuesCreditNoteOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestPauseAndUnpauseBillFromTheRestart(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "pause@example.com", "")
+		sub := h.activeSubscription(t, c, nil)
+		paused, err := h.svc.Pause(ctx, sub.ID)
+		mustOK(t, err)
+		if paused.Status != billing.SubPaused {
+			t.Fatalf("paused subscription is %s", paused.Status)
+		}
+		if _, err := h.svc.Pause(ctx, sub.ID); platform.ErrorCode(err) != platform.ECONFLICT {
+			t.Fatalf("pausing twice: %v", err)
+		}
+		// Three months later nothing was invoiced while paused...
+		h.clock.Set(time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC))
+		res, err := h.svc.RenewDue(ctx, h.clock.Now())
+		mustOK(t, err)
+		if res.Invoiced != 0 {
+			t.Fatalf("a paused subscription was invoiced %d times", res.Invoiced)
+		}
+		// ...and unpausing starts a new period now, invoiced once.
+		_, err = h.svc.Unpause(ctx, sub.ID)
+		mustOK(t, err)
+		res, err = h.svc.RenewDue(ctx, h.clock.Now())
+		mustOK(t, err)
+		invs, _ := h.store.ListInvoicesBySubscription(ctx, sub.ID)
+		last := invs[len(invs)-1]
+		if res.Invoiced != 1 || !last.PeriodStart.Equal(h.clock.Now()) || !last.PeriodEnd.Equal(time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)) {
+			t.Fatalf("after unpause: %d invoices, last for %v to %v", res.Invoiced, last.PeriodStart, last.PeriodEnd)
+		}
+		suspends, _ := h.store.ListJobs(ctx, platform.JobServiceSuspend)
+		resumes, _ := h.store.ListJobs(ctx, platform.JobServiceResume)
+		if len(suspends) != 1 || len(resumes) != 1 {
+			t.Fatalf("jobs: %d suspend, %d unsuspend; want 1 each", len(suspends), len(resumes))
+		}
+		held, err := h.svc.SetSuspendHold(ctx, sub.ID, true)
+		mustOK(t, err)
+		got, _ := h.store.GetSubscription(ctx, sub.ID)
+		if !held.SuspendHold || !got.SuspendHold {
+			t.Fatal("suspend hold was not saved")
+		}
+	})
+}
+
+func TestManualInvoiceTaxCreditAndVoid(t *testing.T) {
+	eachStore(t, func(c *billing.Config) { c.Tax.SellerCountry = "DE"; c.Company.Country = "DE" }, func(t *testing.T, h *harness) {
+		mustOK(t, h.svc.CreateTaxRate(ctx, &billing.TaxRate{Country: "DE", Name: "MwSt", Rate: 190000, ValidFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}))
+		c := h.customer(t, "manual@example.com", "")
+		mustOK(t, h.store.AddCredit(ctx, billing.CreditEntry{CustomerID: c.ID, Currency: "EUR", Amount: 1000, Reason: "goodwill", CreatedAt: start}))
+		// 2 × 25.00 + 1 × 9.99 = 59.99 net; 19% of 59.99 = 11.3981 → 11.40;
+		// total 71.39, of which 10.00 is paid from credit.
+		inv, err := h.svc.CreateManualInvoice(ctx, billing.ManualInvoice{CustomerID: c.ID, Currency: "EUR", Lines: []billing.ManualLine{
+			{Description: "Migration service", Quantity: 2, UnitAmount: 2500},
+			{Description: "DNS setup", Quantity: 1, UnitAmount: 999},
+		}})
+		mustOK(t, err)
+		if inv.Subtotal != 5999 || inv.Tax != 1140 || inv.Total != 7139 || inv.AmountPaid != 1000 || inv.Number != "INV-2026-000001" {
+			t.Fatalf("manual invoice: subtotal %d tax %d total %d paid %d number %q", inv.Subtotal, inv.Tax, inv.Total, inv.AmountPaid, inv.Number)
+		}
+		if inv.Items[0].TaxAmount+inv.Items[1].TaxAmount != inv.Tax {
+			t.Fatal("line taxes do not add up to the invoice's tax")
+		}
+		if _, err := h.svc.VoidInvoice(ctx, inv.ID); platform.ErrorCode(err) != platform.ECONFLICT {
+			t.Fatalf("voiding a part-paid invoice: %v", err)
+		}
+		_, err = h.svc.CreateManualInvoice(ctx, billing.ManualInvoice{CustomerID: c.ID, Currency: "EUR"})
+		if platform.ErrorField(err) != "lines" {
+			t.Fatalf("an invoice without lines: %v", err)
+		}
+		other, err := h.svc.CreateManualInvoice(ctx, billing.ManualInvoice{CustomerID: c.ID, Currency: "EUR", Lines: []billing.ManualLine{{Description: "Extra", Quantity: 1, UnitAmount: 100}}})
+		mustOK(t, err)
+		voided, err := h.svc.VoidInvoice(ctx, other.ID)
+		mustOK(t, err)
+		if voided.Status != billing.InvoiceVoid {
+			t.Fatalf("voided invoice is %s", voided.Status)
+		}
+	})
+}
+
+func TestAuthenticatedChargeSucceedsLater(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "sca@example.com", fakegateway.CardAuthenticationReqd)
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		out, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
+		mustOK(t, err)
+		if out.Status != billing.ChargeRequiresAction || out.Invoice.Status != billing.InvoiceOpen {
+			t.Fatalf("charge needing authentication: %+v", out)
+		}
+		chargeID := h.gw.Charges()[0].ID
+		// The customer authenticates; the gateway reports the same charge
+		// as succeeded.
+		paid, err := h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: inv.ID, Gateway: "fake", GatewayID: chargeID, Amount: billing.Money{Amount: inv.Total, Currency: "USD"}})
+		mustOK(t, err)
+		if paid.Status != billing.InvoicePaid {
+			t.Fatalf("after authentication the invoice is %s", paid.Status)
+		}
+		tr, err := h.store.GetTransactionByGatewayID(ctx, "fake", chargeID)
+		mustOK(t, err)
+		if tr.Status != string(billing.ChargeSucceeded) {
+			t.Fatalf("transaction status %q", tr.Status)
+		}
+	})
+}
+
+func TestUnpaidOrderExpiresAndReturnsStock(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		stock := int64(1)
+		dedi := &billing.Plan{Code: "dedi-e3", Name: "Dedicated E3", Type: billing.ServiceDedicated, Status: billing.PlanActive, Stock: &stock,
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 9900}}}
+		mustOK(t, h.svc.CreatePlan(ctx, dedi))
+		a := h.customer(t, "a@example.com", "")
+		b := h.customer(t, "b@example.com", "")
+		sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: a.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		_, _, err = h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: b.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly})
+		if platform.ErrorCode(err) != platform.ECONFLICT {
+			t.Fatalf("ordering an out-of-stock server: %v", err)
+		}
+		ended, err := h.svc.EndCancelledPeriods(ctx, start.AddDate(0, 0, 6))
+		mustOK(t, err)
+		if ended != 0 {
+			t.Fatal("an order was cancelled before its 7 days")
+		}
+		ended, err = h.svc.EndCancelledPeriods(ctx, start.AddDate(0, 0, 7))
+		mustOK(t, err)
+		got, _ := h.store.GetSubscription(ctx, sub.ID)
+		gotInv, _ := h.store.GetInvoice(ctx, inv.ID)
+		if ended != 1 || got.Status != billing.SubCancelled || gotInv.Status != billing.InvoiceVoid {
+			t.Fatalf("expired order: %d ended, %s, invoice %s", ended, got.Status, gotInv.Status)
+		}
+		if _, _, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: b.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly}); err != nil {
+			t.Fatalf("the expired order's server did not go back on sale: %v", err)
+		}
+	})
+}
+
+func TestPlanChangeDuringLeadTimeRebillsNextPeriod(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		big := &billing.Plan{Code: "vps-l", Name: "VPS L", Type: billing.ServiceVPS, Status: billing.PlanActive,
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 500}}}
+		mustOK(t, h.svc.CreatePlan(ctx, big))
+		small := &billing.Plan{Code: "vps-s", Name: "VPS S", Type: billing.ServiceVPS, Status: billing.PlanActive, UpgradeTargets: []int64{big.ID},
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 300}}}
+		mustOK(t, h.svc.CreatePlan(ctx, small))
+		c := h.customer(t, "lead@example.com", "")
+		sub, first, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: small.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		_, err = h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: first.ID, Gateway: "fake", GatewayID: "p-first", Amount: billing.Money{Amount: first.Total, Currency: "USD"}})
+		mustOK(t, err)
+		// 24 Feb: the renewal for 28 Feb – 31 Mar is out at the old 3.00.
+		h.clock.Set(time.Date(2026, 2, 24, 9, 0, 0, 0, time.UTC))
+		_, err = h.svc.RenewDue(ctx, h.clock.Now())
+		mustOK(t, err)
+		res, err := h.svc.ChangePlan(ctx, sub.ID, big.ID, nil)
+		mustOK(t, err)
+		_, err = h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: res.Invoice.ID, Gateway: "fake", GatewayID: "p-upgrade", Amount: billing.Money{Amount: res.Invoice.Total, Currency: "USD"}})
+		mustOK(t, err)
+		again, err := h.svc.RenewDue(ctx, h.clock.Now())
+		mustOK(t, err)
+		invs, _ := h.store.ListInvoicesBySubscription(ctx, sub.ID)
+		var renewals []*billing.Invoice
+		for _, inv := range invs {
+			if inv.Reason == billing.ReasonSubscriptionCycle {
+				renewals = append(renewals, inv)
+			}
+		}
+		if again.Invoiced != 1 || len(renewals) != 2 || renewals[0].Status != billing.InvoiceVoid || renewals[1].Total != 500 || renewals[1].Status != billing.InvoiceOpen {
+			t.Fatalf("after the upgrade the next period must be rebilled at 5.00: %d made, renewals %+v", again.Invoiced, renewals)
+		}
+	})
+}
+
+func TestUnpaidUpgradeNeverSuspends(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		big := &billing.Plan{Code: "vps-xl", Name: "VPS XL", Type: billing.ServiceVPS, Status: billing.PlanActive,
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 3000}}}
+		mustOK(t, h.svc.CreatePlan(ctx, big))
+		small := &billing.Plan{Code: "vps-xs", Name: "VPS XS", Type: billing.ServiceVPS, Status: billing.PlanActive, UpgradeTargets: []int64{big.ID},
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 1000}}}
+		mustOK(t, h.svc.CreatePlan(ctx, small))
+		c := h.customer(t, "upgrade@example.com", "")
+		sub, first, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: small.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		_, err = h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: first.ID, Gateway: "fake", GatewayID: "p1", Amount: billing.Money{Amount: first.Total, Currency: "USD"}})
+		mustOK(t, err)
+		h.clock.Set(start.AddDate(0, 0, 5))
+		_, err = h.svc.ChangePlan(ctx, sub.ID, big.ID, nil)
+		mustOK(t, err)
+		_, err = h.svc.RunDunning(ctx, start.AddDate(0, 0, 20))
+		mustOK(t, err)
+		got, _ := h.store.GetSubscription(ctx, sub.ID)
+		if got.Status != billing.SubActive || got.PlanID != small.ID {
+			t.Fatalf("an unpaid upgrade left the subscription %s on plan %d", got.Status, got.PlanID)
+		}
+	})
+}

@@ -27,6 +27,8 @@ type Store interface {
 	// TakeStock takes one unit of a stock-tracked plan, failing with
 	// ECONFLICT when none is left.
 	TakeStock(ctx context.Context, planID int64, now time.Time) error
+	// ReturnStock gives back a unit taken by an order that was never paid.
+	ReturnStock(ctx context.Context, planID int64, now time.Time) error
 
 	CreateSubscription(ctx context.Context, s *Subscription) error
 	GetSubscription(ctx context.Context, id int64) (*Subscription, error)
@@ -45,12 +47,11 @@ type Store interface {
 	ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*Subscription, error)
 
 	// CreateInvoice inserts the invoice with its items and sets their ids.
-	// A second renewal invoice for the same subscription period is an
-	// ECONFLICT.
+	// A second invoice with the same RenewalKey is an ECONFLICT.
 	CreateInvoice(ctx context.Context, inv *Invoice) error
 	GetInvoice(ctx context.Context, id int64) (*Invoice, error)
-	// UpdateInvoice saves the invoice's number, status, amount paid and
-	// dates; its lines and totals never change after creation.
+	// UpdateInvoice saves the invoice's number, status, amount paid, dates
+	// and renewal key; its lines and totals never change after creation.
 	UpdateInvoice(ctx context.Context, inv *Invoice) error
 	ListOpenInvoicesDueBy(ctx context.Context, t time.Time) ([]*Invoice, error)
 	ListInvoicesBySubscription(ctx context.Context, subID int64) ([]*Invoice, error)
@@ -64,6 +65,9 @@ type Store interface {
 	CreateTransaction(ctx context.Context, t *Transaction) error
 	GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*Transaction, error)
 	ListTransactionsByInvoice(ctx context.Context, invoiceID int64) ([]*Transaction, error)
+	// UpdateTransactionStatus records a new outcome of a transaction, such
+	// as a charge that needed the customer's authentication succeeding.
+	UpdateTransactionStatus(ctx context.Context, t *Transaction) error
 	CreatePaymentMethod(ctx context.Context, pm *PaymentMethod) error
 	DefaultPaymentMethod(ctx context.Context, customerID int64) (*PaymentMethod, error)
 

@@ -37,7 +37,7 @@ func (s *Store) CreateInvoice(ctx context.Context, inv *billing.Invoice) error {
 			ReverseCharge: inv.ReverseCharge, PeriodStart: nullTime(inv.PeriodStart), PeriodEnd: nullTime(inv.PeriodEnd),
 			CustomerJson: string(customer), CompanyJson: string(company), PlanChangeJson: string(change),
 			IssuedAt: nullTime(inv.IssuedAt), DueAt: nullTime(inv.DueAt), PaidAt: nullTime(inv.PaidAt),
-			VoidedAt: nullTime(inv.VoidedAt), CreatedAt: inv.CreatedAt,
+			VoidedAt: nullTime(inv.VoidedAt), CreatedAt: inv.CreatedAt, RenewalKey: nullString(inv.RenewalKey),
 		})
 		if err != nil {
 			return t.translate(err, "invoice")
@@ -87,7 +87,7 @@ func (s *Store) UpdateInvoice(ctx context.Context, inv *billing.Invoice) error {
 	n, err := s.writeQ().InvoiceUpdate(ctx, dbsqlc.InvoiceUpdateParams{
 		Number: nullString(inv.Number), Status: string(inv.Status), AmountPaid: inv.AmountPaid,
 		IssuedAt: nullTime(inv.IssuedAt), DueAt: nullTime(inv.DueAt), PaidAt: nullTime(inv.PaidAt),
-		VoidedAt: nullTime(inv.VoidedAt), ID: inv.ID,
+		VoidedAt: nullTime(inv.VoidedAt), RenewalKey: nullString(inv.RenewalKey), ID: inv.ID,
 	})
 	if err != nil {
 		return s.translate(err, "invoice")
@@ -156,6 +156,7 @@ func invoiceFromRow(r dbsqlc.Invoice) (*billing.Invoice, error) {
 		TaxInclusive: r.TaxInclusive, ReverseCharge: r.ReverseCharge, PeriodStart: timeOf(r.PeriodStart),
 		PeriodEnd: timeOf(r.PeriodEnd), IssuedAt: timeOf(r.IssuedAt), DueAt: timeOf(r.DueAt),
 		PaidAt: timeOf(r.PaidAt), VoidedAt: timeOf(r.VoidedAt), CreatedAt: r.CreatedAt.UTC(),
+		RenewalKey: r.RenewalKey.String,
 	}
 	if err := json.Unmarshal([]byte(r.CustomerJson), &inv.Customer); err != nil {
 		return nil, platform.Errorf(platform.EINTERNAL, "invoice %d customer details: %v", r.ID, err)

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 
+	"ezscale.cloud/platform"
+
 	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
 	"ezscale.cloud/platform/billing"
 )
@@ -28,6 +30,20 @@ func (s *Store) GetTransactionByGatewayID(ctx context.Context, gateway, gatewayI
 		return nil, s.translate(err, "transaction")
 	}
 	return transactionFromRow(r), nil
+}
+
+// UpdateTransactionStatus saves a transaction's new outcome.
+func (s *Store) UpdateTransactionStatus(ctx context.Context, t *billing.Transaction) error {
+	n, err := s.writeQ().TransactionUpdateStatus(ctx, dbsqlc.TransactionUpdateStatusParams{
+		Status: t.Status, Amount: t.Amount, Fee: t.Fee, FailureMessage: t.FailureMessage, ID: t.ID,
+	})
+	if err != nil {
+		return s.translate(err, "transaction")
+	}
+	if n == 0 {
+		return platform.Errorf(platform.ENOTFOUND, "transaction %d not found", t.ID)
+	}
+	return nil
 }
 
 // ListTransactionsByInvoice returns an invoice's charges and refunds in the

@@ -145,6 +145,12 @@ func (s *Store) loadPlan(ctx context.Context, r dbsqlc.Plan) (*billing.Plan, err
 	return p, nil
 }
 
+// ReturnStock gives a unit back to a stock-tracked plan.
+func (s *Store) ReturnStock(ctx context.Context, planID int64, now time.Time) error {
+	err := s.writeQ().PlanReturnStock(ctx, dbsqlc.PlanReturnStockParams{UpdatedAt: now, ID: planID})
+	return s.translate(err, "plan stock")
+}
+
 // TakeStock takes one unit of a stock-tracked plan; plans without stock
 // tracking always have one.
 func (s *Store) TakeStock(ctx context.Context, planID int64, now time.Time) error {

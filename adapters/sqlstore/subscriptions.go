@@ -50,7 +50,7 @@ func (s *Store) UpdateSubscription(ctx context.Context, sub *billing.Subscriptio
 		return err
 	}
 	n, err := s.writeQ().SubscriptionUpdate(ctx, dbsqlc.SubscriptionUpdateParams{
-		PlanID: sub.PlanID, Status: string(sub.Status), OptionsJson: opts,
+		PlanID: sub.PlanID, Status: string(sub.Status), OptionsJson: opts, AnchorAt: sub.Anchor,
 		CurrentPeriodStart: sub.CurrentPeriodStart, CurrentPeriodEnd: sub.CurrentPeriodEnd,
 		TrialEnd: nullTime(sub.TrialEnd), CancelAtPeriodEnd: sub.CancelAtPeriodEnd,
 		CancelReason: sub.CancelReason, CancelledAt: nullTime(sub.CancelledAt), SuspendHold: sub.SuspendHold,

@@ -163,6 +163,9 @@ func testStock(t *testing.T, s billing.Store) {
 	must(t, s.TakeStock(ctx, p.ID, t0))
 	must(t, s.TakeStock(ctx, p.ID, t0))
 	wantCode(t, s.TakeStock(ctx, p.ID, t0), platform.ECONFLICT)
+	must(t, s.ReturnStock(ctx, p.ID, t0))
+	must(t, s.TakeStock(ctx, p.ID, t0))
+	wantCode(t, s.TakeStock(ctx, p.ID, t0), platform.ECONFLICT)
 	unlimited := NewPlan(t, s, "vps")
 	for i := 0; i < 3; i++ {
 		must(t, s.TakeStock(ctx, unlimited.ID, t0))
@@ -284,6 +287,7 @@ func SampleInvoice(customerID, subID int64, periodStart time.Time) *billing.Invo
 			{Kind: billing.ItemOption, Description: "Extra IPv4", Quantity: 2, UnitAmount: 200, Amount: 400, TaxAmount: 76},
 		},
 		IssuedAt: periodStart.AddDate(0, 0, -7), DueAt: periodStart, CreatedAt: periodStart.AddDate(0, 0, -7),
+		RenewalKey: fmt.Sprintf("%d@%s", subID, periodStart.Format(time.RFC3339)),
 	}
 }
 
@@ -306,6 +310,12 @@ func testInvoices(t *testing.T, s billing.Store) {
 	}
 	dup := SampleInvoice(c.ID, sub.ID, sub.CurrentPeriodEnd)
 	wantCode(t, s.CreateInvoice(ctx, dup), platform.ECONFLICT)
+	// Voiding clears the renewal key, so the period can be billed again.
+	voided := SampleInvoice(c.ID, sub.ID, sub.CurrentPeriodEnd.AddDate(1, 0, 0))
+	must(t, s.CreateInvoice(ctx, voided))
+	voided.Status, voided.RenewalKey, voided.VoidedAt = billing.InvoiceVoid, "", t0
+	must(t, s.UpdateInvoice(ctx, voided))
+	must(t, s.CreateInvoice(ctx, SampleInvoice(c.ID, sub.ID, sub.CurrentPeriodEnd.AddDate(1, 0, 0))))
 
 	inv.Number, inv.Status, inv.AmountPaid, inv.PaidAt = "INV-2026-000001", billing.InvoicePaid, inv.Total, t0
 	must(t, s.UpdateInvoice(ctx, inv))
@@ -323,8 +333,8 @@ func testInvoices(t *testing.T, s billing.Store) {
 	}
 	bySub, err := s.ListInvoicesBySubscription(ctx, sub.ID)
 	must(t, err)
-	if len(bySub) != 2 {
-		t.Fatalf("invoices of subscription: got %d, want 2", len(bySub))
+	if len(bySub) != 4 {
+		t.Fatalf("invoices of subscription: got %d, want 4", len(bySub))
 	}
 	_, err = s.GetInvoice(ctx, 9999)
 	wantCode(t, err, platform.ENOTFOUND)
@@ -414,6 +424,8 @@ func testTransactions(t *testing.T, s billing.Store) {
 	refund := &billing.Transaction{InvoiceID: inv.ID, CustomerID: c.ID, Gateway: "stripe", GatewayID: "re_1", Kind: billing.TxRefund, Amount: 500, Currency: "USD", Status: "succeeded", CreatedAt: t0}
 	must(t, s.CreateTransaction(ctx, charge))
 	must(t, s.CreateTransaction(ctx, refund))
+	charge.Status, charge.Fee = "failed", 0
+	must(t, s.UpdateTransactionStatus(ctx, charge))
 	byInvoice, err := s.ListTransactionsByInvoice(ctx, inv.ID)
 	must(t, err)
 	if !reflect.DeepEqual(byInvoice, []*billing.Transaction{charge, refund}) {

@@ -35,6 +35,18 @@ func OpenSQLite(tb testing.TB) *sqlite.Store {
 	return s
 }
 
+// OpenSQLiteMemory returns a migrated private in-memory SQLite store, closed
+// when the test ends: the in-memory store for other people's tests.
+func OpenSQLiteMemory(tb testing.TB) *sqlite.Store {
+	tb.Helper()
+	s, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		tb.Fatalf("open sqlite in memory: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
 // MySQLServerDSN is the DSN of the server that MySQL tests create their
 // databases on: EZSCALE_TEST_MYSQL_DSN, or the local MariaDB as root.
 func MySQLServerDSN() string {

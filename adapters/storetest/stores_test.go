@@ -8,10 +8,14 @@ import (
 )
 
 // TestStoreContract runs the storage contract suite on every adapter: SQLite
-// and MySQL (a real MariaDB or MySQL server).
+// on a file and in memory (the store other people's tests use), and MySQL (a
+// real MariaDB or MySQL server).
 func TestStoreContract(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) billing.Store { return storetest.OpenSQLite(t) })
+	})
+	t.Run("sqlite-memory", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) billing.Store { return storetest.OpenSQLiteMemory(t) })
 	})
 	t.Run("mysql", func(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) billing.Store { return storetest.OpenMySQL(t) })

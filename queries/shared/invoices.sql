@@ -3,8 +3,9 @@ INSERT INTO invoices (
     number, kind, billing_reason, customer_id, subscription_id, related_invoice_id,
     currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name,
     tax_inclusive, reverse_charge, period_start, period_end, customer_json,
-    company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+    company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at,
+    renewal_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InvoiceItemInsert :exec
 INSERT INTO invoice_items (
@@ -21,7 +22,7 @@ SELECT * FROM invoice_items WHERE invoice_id = ? ORDER BY position;
 -- name: InvoiceUpdate :execrows
 UPDATE invoices SET
     number = ?, status = ?, amount_paid = ?, issued_at = ?, due_at = ?,
-    paid_at = ?, voided_at = ?
+    paid_at = ?, voided_at = ?, renewal_key = ?
 WHERE id = ?;
 
 -- name: InvoiceListOpenDueBy :many

@@ -4,6 +4,9 @@ INSERT INTO payment_transactions (
     status, method, failure_message, created_at
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
+-- name: TransactionUpdateStatus :execrows
+UPDATE payment_transactions SET status = ?, amount = ?, fee = ?, failure_message = ? WHERE id = ?;
+
 -- name: TransactionGetByGatewayID :one
 SELECT * FROM payment_transactions WHERE gateway = ? AND gateway_id = ?;
 

@@ -12,6 +12,9 @@ SELECT * FROM plans ORDER BY id;
 UPDATE plans SET stock = stock - 1, updated_at = ?
 WHERE id = ? AND stock IS NOT NULL AND stock > 0;
 
+-- name: PlanReturnStock :exec
+UPDATE plans SET stock = stock + 1, updated_at = ? WHERE id = ? AND stock IS NOT NULL;
+
 -- name: PlanPriceInsert :exec
 INSERT INTO plan_prices (plan_id, currency, cycle, amount, setup_fee) VALUES (?, ?, ?, ?, ?);
 

@@ -11,7 +11,7 @@ SELECT * FROM subscriptions WHERE id = ?;
 
 -- name: SubscriptionUpdate :execrows
 UPDATE subscriptions SET
-    plan_id = ?, status = ?, options_json = ?, current_period_start = ?,
+    plan_id = ?, status = ?, options_json = ?, anchor_at = ?, current_period_start = ?,
     current_period_end = ?, trial_end = ?, cancel_at_period_end = ?,
     cancel_reason = ?, cancelled_at = ?, suspend_hold = ?, coupon_id = ?,
     coupon_cycles_left = ?, suspended_at = ?, updated_at = ?
@@ -29,7 +29,7 @@ WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
   AND (cycle <> 'hourly' OR invoiced_through <= ?)
-LIMIT 500;
+LIMIT 1000;
 
 -- name: SubscriptionClaimPeriod :execrows
 -- Compare-and-set on invoiced_through: the one renewal run that moves it

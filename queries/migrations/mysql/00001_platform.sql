@@ -202,8 +202,11 @@ CREATE TABLE invoices (
     paid_at            DATETIME,
     voided_at          DATETIME,
     created_at         DATETIME NOT NULL,
-    -- One renewal invoice per subscription period, whatever races.
-    UNIQUE (subscription_id, billing_reason, period_start)
+    -- renewal_key names the subscription period a renewal invoice bills;
+    -- unique, so a period is invoiced once whatever races, and cleared when
+    -- the invoice is voided so the period can be invoiced again (after a
+    -- plan change, say).
+    renewal_key        VARCHAR(191) UNIQUE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX invoices_customer ON invoices (customer_id, created_at);
 CREATE INDEX invoices_status_due ON invoices (status, due_at);

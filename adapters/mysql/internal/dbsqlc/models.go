@@ -140,6 +140,7 @@ type Invoice struct {
 	PaidAt           sql.NullTime
 	VoidedAt         sql.NullTime
 	CreatedAt        time.Time
+	RenewalKey       sql.NullString
 }
 
 type InvoiceItem struct {

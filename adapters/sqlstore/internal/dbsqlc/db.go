@@ -123,6 +123,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planPriceListByPlanStmt, err = db.PrepareContext(ctx, planPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceListByPlan: %w", err)
 	}
+	if q.planReturnStockStmt, err = db.PrepareContext(ctx, planReturnStock); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanReturnStock: %w", err)
+	}
 	if q.planUpgradeInsertStmt, err = db.PrepareContext(ctx, planUpgradeInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpgradeInsert: %w", err)
 	}
@@ -179,6 +182,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.transactionListByInvoiceStmt, err = db.PrepareContext(ctx, transactionListByInvoice); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionListByInvoice: %w", err)
+	}
+	if q.transactionUpdateStatusStmt, err = db.PrepareContext(ctx, transactionUpdateStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionUpdateStatus: %w", err)
 	}
 	if q.userInsertStmt, err = db.PrepareContext(ctx, userInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query UserInsert: %w", err)
@@ -353,6 +359,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planPriceListByPlanStmt: %w", cerr)
 		}
 	}
+	if q.planReturnStockStmt != nil {
+		if cerr := q.planReturnStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planReturnStockStmt: %w", cerr)
+		}
+	}
 	if q.planUpgradeInsertStmt != nil {
 		if cerr := q.planUpgradeInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planUpgradeInsertStmt: %w", cerr)
@@ -448,6 +459,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing transactionListByInvoiceStmt: %w", cerr)
 		}
 	}
+	if q.transactionUpdateStatusStmt != nil {
+		if cerr := q.transactionUpdateStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionUpdateStatusStmt: %w", cerr)
+		}
+	}
 	if q.userInsertStmt != nil {
 		if cerr := q.userInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userInsertStmt: %w", cerr)
@@ -525,6 +541,7 @@ type Queries struct {
 	planListStmt                             *sql.Stmt
 	planPriceInsertStmt                      *sql.Stmt
 	planPriceListByPlanStmt                  *sql.Stmt
+	planReturnStockStmt                      *sql.Stmt
 	planUpgradeInsertStmt                    *sql.Stmt
 	planUpgradeListByPlanStmt                *sql.Stmt
 	profileInsertStmt                        *sql.Stmt
@@ -544,6 +561,7 @@ type Queries struct {
 	transactionGetByGatewayIDStmt            *sql.Stmt
 	transactionInsertStmt                    *sql.Stmt
 	transactionListByInvoiceStmt             *sql.Stmt
+	transactionUpdateStatusStmt              *sql.Stmt
 	userInsertStmt                           *sql.Stmt
 }
 
@@ -584,6 +602,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planListStmt:                             q.planListStmt,
 		planPriceInsertStmt:                      q.planPriceInsertStmt,
 		planPriceListByPlanStmt:                  q.planPriceListByPlanStmt,
+		planReturnStockStmt:                      q.planReturnStockStmt,
 		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
 		planUpgradeListByPlanStmt:                q.planUpgradeListByPlanStmt,
 		profileInsertStmt:                        q.profileInsertStmt,
@@ -603,6 +622,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		transactionGetByGatewayIDStmt:            q.transactionGetByGatewayIDStmt,
 		transactionInsertStmt:                    q.transactionInsertStmt,
 		transactionListByInvoiceStmt:             q.transactionListByInvoiceStmt,
+		transactionUpdateStatusStmt:              q.transactionUpdateStatusStmt,
 		userInsertStmt:                           q.userInsertStmt,
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 const invoiceGetByID = `-- name: InvoiceGetByID :one
-SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at FROM invoices WHERE id = ?
+SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE id = ?
 `
 
 func (q *Queries) InvoiceGetByID(ctx context.Context, id int64) (Invoice, error) {
@@ -46,6 +46,7 @@ func (q *Queries) InvoiceGetByID(ctx context.Context, id int64) (Invoice, error)
 		&i.PaidAt,
 		&i.VoidedAt,
 		&i.CreatedAt,
+		&i.RenewalKey,
 	)
 	return i, err
 }
@@ -55,8 +56,9 @@ INSERT INTO invoices (
     number, kind, billing_reason, customer_id, subscription_id, related_invoice_id,
     currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name,
     tax_inclusive, reverse_charge, period_start, period_end, customer_json,
-    company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at,
+    renewal_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InvoiceInsertParams struct {
@@ -86,6 +88,7 @@ type InvoiceInsertParams struct {
 	PaidAt           sql.NullTime
 	VoidedAt         sql.NullTime
 	CreatedAt        time.Time
+	RenewalKey       sql.NullString
 }
 
 func (q *Queries) InvoiceInsert(ctx context.Context, arg InvoiceInsertParams) (int64, error) {
@@ -116,6 +119,7 @@ func (q *Queries) InvoiceInsert(ctx context.Context, arg InvoiceInsertParams) (i
 		arg.PaidAt,
 		arg.VoidedAt,
 		arg.CreatedAt,
+		arg.RenewalKey,
 	)
 	if err != nil {
 		return 0, err
@@ -199,7 +203,7 @@ func (q *Queries) InvoiceItemListByInvoice(ctx context.Context, invoiceID int64)
 }
 
 const invoiceListByCustomer = `-- name: InvoiceListByCustomer :many
-SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at FROM invoices WHERE customer_id = ? ORDER BY id
+SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE customer_id = ? ORDER BY id
 `
 
 func (q *Queries) InvoiceListByCustomer(ctx context.Context, customerID int64) ([]Invoice, error) {
@@ -239,6 +243,7 @@ func (q *Queries) InvoiceListByCustomer(ctx context.Context, customerID int64) (
 			&i.PaidAt,
 			&i.VoidedAt,
 			&i.CreatedAt,
+			&i.RenewalKey,
 		); err != nil {
 			return nil, err
 		}
@@ -254,7 +259,7 @@ func (q *Queries) InvoiceListByCustomer(ctx context.Context, customerID int64) (
 }
 
 const invoiceListBySubscription = `-- name: InvoiceListBySubscription :many
-SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at FROM invoices WHERE subscription_id = ? ORDER BY id
+SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE subscription_id = ? ORDER BY id
 `
 
 func (q *Queries) InvoiceListBySubscription(ctx context.Context, subscriptionID sql.NullInt64) ([]Invoice, error) {
@@ -294,6 +299,7 @@ func (q *Queries) InvoiceListBySubscription(ctx context.Context, subscriptionID 
 			&i.PaidAt,
 			&i.VoidedAt,
 			&i.CreatedAt,
+			&i.RenewalKey,
 		); err != nil {
 			return nil, err
 		}
@@ -309,7 +315,7 @@ func (q *Queries) InvoiceListBySubscription(ctx context.Context, subscriptionID 
 }
 
 const invoiceListOpenDueBy = `-- name: InvoiceListOpenDueBy :many
-SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at FROM invoices
+SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices
 WHERE status = 'open' AND kind = 'invoice' AND due_at <= ?
 ORDER BY due_at, id
 `
@@ -353,6 +359,7 @@ func (q *Queries) InvoiceListOpenDueBy(ctx context.Context, dueAt sql.NullTime) 
 			&i.PaidAt,
 			&i.VoidedAt,
 			&i.CreatedAt,
+			&i.RenewalKey,
 		); err != nil {
 			return nil, err
 		}
@@ -370,7 +377,7 @@ func (q *Queries) InvoiceListOpenDueBy(ctx context.Context, dueAt sql.NullTime) 
 const invoiceUpdate = `-- name: InvoiceUpdate :execrows
 UPDATE invoices SET
     number = ?, status = ?, amount_paid = ?, issued_at = ?, due_at = ?,
-    paid_at = ?, voided_at = ?
+    paid_at = ?, voided_at = ?, renewal_key = ?
 WHERE id = ?
 `
 
@@ -382,6 +389,7 @@ type InvoiceUpdateParams struct {
 	DueAt      sql.NullTime
 	PaidAt     sql.NullTime
 	VoidedAt   sql.NullTime
+	RenewalKey sql.NullString
 	ID         int64
 }
 
@@ -394,6 +402,7 @@ func (q *Queries) InvoiceUpdate(ctx context.Context, arg InvoiceUpdateParams) (i
 		arg.DueAt,
 		arg.PaidAt,
 		arg.VoidedAt,
+		arg.RenewalKey,
 		arg.ID,
 	)
 	if err != nil {

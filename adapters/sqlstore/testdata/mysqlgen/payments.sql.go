@@ -186,3 +186,29 @@ func (q *Queries) TransactionListByInvoice(ctx context.Context, invoiceID sql.Nu
 	}
 	return items, nil
 }
+
+const transactionUpdateStatus = `-- name: TransactionUpdateStatus :execrows
+UPDATE payment_transactions SET status = ?, amount = ?, fee = ?, failure_message = ? WHERE id = ?
+`
+
+type TransactionUpdateStatusParams struct {
+	Status         string
+	Amount         int64
+	Fee            int64
+	FailureMessage string
+	ID             int64
+}
+
+func (q *Queries) TransactionUpdateStatus(ctx context.Context, arg TransactionUpdateStatusParams) (int64, error) {
+	result, err := q.exec(ctx, q.transactionUpdateStatusStmt, transactionUpdateStatus,
+		arg.Status,
+		arg.Amount,
+		arg.Fee,
+		arg.FailureMessage,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}

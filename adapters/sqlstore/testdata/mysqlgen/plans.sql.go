@@ -301,6 +301,20 @@ func (q *Queries) PlanPriceListByPlan(ctx context.Context, planID int64) ([]Plan
 	return items, nil
 }
 
+const planReturnStock = `-- name: PlanReturnStock :exec
+UPDATE plans SET stock = stock + 1, updated_at = ? WHERE id = ? AND stock IS NOT NULL
+`
+
+type PlanReturnStockParams struct {
+	UpdatedAt time.Time
+	ID        int64
+}
+
+func (q *Queries) PlanReturnStock(ctx context.Context, arg PlanReturnStockParams) error {
+	_, err := q.exec(ctx, q.planReturnStockStmt, planReturnStock, arg.UpdatedAt, arg.ID)
+	return err
+}
+
 const planUpgradeInsert = `-- name: PlanUpgradeInsert :exec
 INSERT INTO plan_upgrades (plan_id, target_plan_id) VALUES (?, ?)
 `

@@ -291,7 +291,7 @@ WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
   AND (cycle <> 'hourly' OR invoiced_through <= ?)
-LIMIT 500
+LIMIT 1000
 `
 
 type SubscriptionListRenewableParams struct {
@@ -352,7 +352,7 @@ func (q *Queries) SubscriptionListRenewable(ctx context.Context, arg Subscriptio
 
 const subscriptionUpdate = `-- name: SubscriptionUpdate :execrows
 UPDATE subscriptions SET
-    plan_id = ?, status = ?, options_json = ?, current_period_start = ?,
+    plan_id = ?, status = ?, options_json = ?, anchor_at = ?, current_period_start = ?,
     current_period_end = ?, trial_end = ?, cancel_at_period_end = ?,
     cancel_reason = ?, cancelled_at = ?, suspend_hold = ?, coupon_id = ?,
     coupon_cycles_left = ?, suspended_at = ?, updated_at = ?
@@ -363,6 +363,7 @@ type SubscriptionUpdateParams struct {
 	PlanID             int64
 	Status             string
 	OptionsJson        string
+	AnchorAt           time.Time
 	CurrentPeriodStart time.Time
 	CurrentPeriodEnd   time.Time
 	TrialEnd           sql.NullTime
@@ -382,6 +383,7 @@ func (q *Queries) SubscriptionUpdate(ctx context.Context, arg SubscriptionUpdate
 		arg.PlanID,
 		arg.Status,
 		arg.OptionsJson,
+		arg.AnchorAt,
 		arg.CurrentPeriodStart,
 		arg.CurrentPeriodEnd,
 		arg.TrialEnd,
