@@ -232,6 +232,9 @@ func (s *Service) reopenNextRenewal(ctx context.Context, tx Store, sub *Subscrip
 // Cancel cancels a subscription now, or at the end of its current period,
 // keeping the customer's reason. Cancelling now ends billing at once: open
 // invoices without payments are voided and the service is terminated.
+// Cancelling at period end voids the next period's renewal if renewals
+// already invoiced it and it is unpaid, so it is never charged; withdrawing
+// the cancellation hands that period back to renewals.
 func (s *Service) Cancel(ctx context.Context, subID int64, atPeriodEnd bool, reason string) (*Subscription, error) {
 	now := s.now()
 	var sub *Subscription
@@ -242,6 +245,9 @@ func (s *Service) Cancel(ctx context.Context, subID int64, atPeriodEnd bool, rea
 		}
 		if atPeriodEnd {
 			if err := sub.Cancel(now, true, reason); err != nil {
+				return err
+			}
+			if err := s.reopenNextRenewal(ctx, tx, sub, now); err != nil {
 				return err
 			}
 			return tx.UpdateSubscription(ctx, sub)
@@ -298,43 +304,50 @@ func (s *Service) end(ctx context.Context, tx Store, sub *Subscription, reason s
 
 // EndCancelledPeriods ends the subscriptions set to cancel whose period is
 // over, and cancels unpaid first orders older than the dunning policy's
-// limit. It returns how many subscriptions it ended.
+// limit. It returns how many subscriptions it ended; one ended meanwhile by
+// a concurrent run is not counted.
 func (s *Service) EndCancelledPeriods(ctx context.Context, now time.Time) (int, error) {
 	now = platform.Truncate(now)
 	ending, err := s.store.ListEndingBy(ctx, now)
 	if err != nil {
 		return 0, err
 	}
-	ended := 0
-	for _, sub := range ending {
-		err := s.store.InTx(ctx, func(tx Store) error {
-			fresh, err := tx.GetSubscription(ctx, sub.ID)
-			if err != nil || !fresh.CancelAtPeriodEnd || fresh.Status == SubCancelled {
-				return err
-			}
-			return s.end(ctx, tx, fresh, fresh.CancelReason, now)
-		})
-		if err != nil {
-			return ended, err
-		}
-		ended++
-	}
 	stale, err := s.store.ListPendingCreatedBefore(ctx, now.AddDate(0, 0, -s.cfg.Dunning.AutoCancelUnpaidOrderDays))
 	if err != nil {
-		return ended, err
+		return 0, err
 	}
-	for _, sub := range stale {
+	ended := 0
+	endOne := func(id int64, due func(*Subscription) bool, reason func(*Subscription) string) error {
+		did := false
 		err := s.store.InTx(ctx, func(tx Store) error {
-			fresh, err := tx.GetSubscription(ctx, sub.ID)
-			if err != nil || fresh.Status != SubPending {
+			did = false
+			fresh, err := tx.GetSubscription(ctx, id)
+			if err != nil || !due(fresh) {
 				return err
 			}
-			return s.end(ctx, tx, fresh, "unpaid order expired", now)
+			did = true
+			return s.end(ctx, tx, fresh, reason(fresh), now)
 		})
+		if did && err == nil {
+			ended++
+		}
+		return err
+	}
+	for _, sub := range ending {
+		err := endOne(sub.ID,
+			func(f *Subscription) bool { return f.CancelAtPeriodEnd && f.Status != SubCancelled },
+			func(f *Subscription) string { return f.CancelReason })
 		if err != nil {
 			return ended, err
 		}
-		ended++
+	}
+	for _, sub := range stale {
+		err := endOne(sub.ID,
+			func(f *Subscription) bool { return f.Status == SubPending },
+			func(*Subscription) string { return "unpaid order expired" })
+		if err != nil {
+			return ended, err
+		}
 	}
 	return ended, nil
 }

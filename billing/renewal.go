@@ -116,7 +116,10 @@ func (r *renewal) draft(ctx context.Context, tx Store, sub *Subscription) (*Invo
 	if err != nil {
 		return nil, err
 	}
-	inv, err := r.svc.draftSubscriptionInvoice(plan, sub, customer, r.taxes, coupon, ReasonSubscriptionCycle, start, end, false, r.now)
+	// A trial's first paid period carries the setup fee it did not pay at
+	// signup.
+	withSetup := sub.Status == SubTrialing
+	inv, err := r.svc.draftSubscriptionInvoice(plan, sub, customer, r.taxes, coupon, ReasonSubscriptionCycle, start, end, withSetup, r.now)
 	if err != nil {
 		return nil, err
 	}

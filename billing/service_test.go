@@ -570,3 +570,81 @@ func TestUnpaidUpgradeNeverSuspends(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentDunningTakesEachStepOnce(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		const n = 5
+		var subs []*billing.Subscription
+		for i := 0; i < n; i++ {
+			c := h.customer(t, fmt.Sprintf("dun%d@example.com", i), fakegateway.CardDeclined)
+			subs = append(subs, h.activeSubscription(t, c, nil))
+		}
+		_, err := h.svc.RenewDue(ctx, time.Date(2026, 2, 21, 9, 0, 0, 0, time.UTC))
+		mustOK(t, err)
+		due := time.Date(2026, 2, 28, 9, 0, 0, 0, time.UTC)
+		// Four runs race at each of D+1 (past due, retry, notice) and D+2
+		// (suspension), the days that write subscriptions.
+		for _, at := range []time.Time{due.AddDate(0, 0, 1), due.AddDate(0, 0, 2)} {
+			var wg sync.WaitGroup
+			for i := 0; i < 4; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := h.svc.RunDunning(ctx, at); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		for _, sub := range subs {
+			got, err := h.store.GetSubscription(ctx, sub.ID)
+			mustOK(t, err)
+			if got.Status != billing.SubSuspended {
+				t.Fatalf("subscription %d is %s, want suspended", sub.ID, got.Status)
+			}
+		}
+		suspends, _ := h.store.ListJobs(ctx, platform.JobServiceSuspend)
+		retries, _ := h.store.ListJobs(ctx, platform.JobInvoiceCharge)
+		reminders, _ := h.store.ListJobs(ctx, platform.JobInvoiceReminder)
+		// Per subscription: one suspension, the charge on the due date plus
+		// one retry, and the reminders of D-3, D-1 and D+1.
+		if len(suspends) != n || len(retries) != 2*n || len(reminders) != 3*n {
+			t.Fatalf("jobs: %d suspend, %d charge, %d reminder; want %d, %d, %d", len(suspends), len(retries), len(reminders), n, 2*n, 3*n)
+		}
+	})
+}
+
+func TestTrialEndsWithFirstInvoiceIncludingSetupFee(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		trial := &billing.Plan{Code: "game-trial", Name: "Minecraft 4 GB", Type: billing.ServiceGameServer, Status: billing.PlanActive, TrialDays: 3,
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 800, SetupFee: 200}}}
+		mustOK(t, h.svc.CreatePlan(ctx, trial))
+		c := h.customer(t, "trial@example.com", fakegateway.CardVisa)
+		sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: trial.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		if inv != nil || sub.Status != billing.SubTrialing || !sub.TrialEnd.Equal(start.AddDate(0, 0, 3)) {
+			t.Fatalf("trial order: invoice %v, %s until %v", inv, sub.Status, sub.TrialEnd)
+		}
+		res, err := h.svc.RenewDue(ctx, start)
+		mustOK(t, err)
+		invs, _ := h.store.ListInvoicesBySubscription(ctx, sub.ID)
+		if res.Invoiced != 1 || len(invs) != 1 || invs[0].Total != 1000 || !invs[0].DueAt.Equal(sub.TrialEnd) {
+			t.Fatalf("first invoice after the trial: %d made, %+v", res.Invoiced, invs)
+		}
+		h.clock.Set(sub.TrialEnd)
+		out, err := h.svc.ChargeInvoice(ctx, invs[0].ID, 1)
+		mustOK(t, err)
+		got, _ := h.store.GetSubscription(ctx, sub.ID)
+		if out.Status != billing.ChargeSucceeded || got.Status != billing.SubActive || !got.CurrentPeriodEnd.Equal(time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)) {
+			t.Fatalf("after the first charge: %s, subscription %s until %v", out.Status, got.Status, got.CurrentPeriodEnd)
+		}
+		// The next renewal has no setup fee.
+		_, err = h.svc.RenewDue(ctx, got.CurrentPeriodEnd.AddDate(0, 0, -7))
+		mustOK(t, err)
+		invs, _ = h.store.ListInvoicesBySubscription(ctx, sub.ID)
+		if len(invs) != 2 || invs[1].Total != 800 {
+			t.Fatalf("second renewal: %+v", invs)
+		}
+	})
+}

@@ -1,6 +1,3 @@
-// Package billing is the billing domain: money, the catalog, subscriptions,
-// invoices, coupons, tax and proration.
-//
 // Tax is rounded once per invoice and rate, not once per line. ComputeTax
 // sums an invoice's lines that share a tax decision, multiplies the sum by
 // the rate and rounds that one product by the package rule (half away from
@@ -10,6 +7,7 @@
 // lines: three lines of 9.99 EUR at 19% bear 5.69 EUR of tax per invoice but
 // 3 × 1.90 = 5.70 EUR per line, and the EU VAT rules and most tax
 // authorities expect the per-invoice figure.
+
 package billing
 
 import (

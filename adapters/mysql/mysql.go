@@ -64,6 +64,9 @@ func OpenDB(dsn string) (*sql.DB, error) {
 	// Interpolating parameters client-side saves the prepare and close round
 	// trips of every query; the driver escapes for the utf8mb4 connection.
 	cfg.InterpolateParams = true
+	// Report rows matched, not rows changed, as SQLite does: an UPDATE that
+	// leaves a row as it was must not look like a missing row.
+	cfg.ClientFoundRows = true
 	cfg.Loc = time.UTC
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
@@ -114,6 +117,15 @@ const (
 	errLockWaitTimeout = 1205
 	errDeadlock        = 1213
 )
+
+// TxOptions asks for SERIALIZABLE transactions. InnoDB's default, REPEATABLE
+// READ, takes no lock on a plain SELECT, so two transactions that read a
+// subscription and then write it would silently lose one write; under
+// SERIALIZABLE the reads take shared locks, a conflicting pair deadlocks,
+// InnoDB aborts one and the store runs it again (see IsRetryable).
+func (Dialect) TxOptions() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelSerializable}
+}
 
 // IsUniqueViolation reports a duplicate key.
 func (Dialect) IsUniqueViolation(err error) bool {

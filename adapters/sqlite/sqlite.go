@@ -149,6 +149,10 @@ func (Dialect) ReserveSequence(ctx context.Context, tx sqlstore.DBTX, scope stri
 	return dbsqlc.New(tx).SequenceReserve(ctx, dbsqlc.SequenceReserveParams{Scope: scope, SeqValue: n})
 }
 
+// TxOptions returns nil: with one writer connection and BEGIN IMMEDIATE,
+// SQLite write transactions already run one at a time.
+func (Dialect) TxOptions() *sql.TxOptions { return nil }
+
 // IsUniqueViolation reports a UNIQUE or PRIMARY KEY constraint failure.
 func (Dialect) IsUniqueViolation(err error) bool {
 	var e *sqlite.Error

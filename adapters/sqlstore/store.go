@@ -32,6 +32,9 @@ type Dialect interface {
 	// IsRetryable reports whether err is a transient conflict (a deadlock
 	// or a lock timeout) after which the whole transaction may be retried.
 	IsRetryable(err error) bool
+	// TxOptions are the options every transaction begins with: whatever
+	// makes a read-then-write transaction safe against a concurrent one.
+	TxOptions() *sql.TxOptions
 }
 
 // Store implements billing.Store over SQL.
@@ -105,7 +108,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx billing.Store) error) error
 }
 
 func (s *Store) runTx(ctx context.Context, fn func(tx billing.Store) error) (err error) {
-	tx, err := s.writer.BeginTx(ctx, nil)
+	tx, err := s.writer.BeginTx(ctx, s.dialect.TxOptions())
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
