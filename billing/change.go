@@ -298,6 +298,12 @@ func (s *Service) end(ctx context.Context, tx Store, sub *Subscription, reason s
 	if err := s.recordMRR(ctx, tx, sub, before, 0, now); err != nil {
 		return err
 	}
+	return enqueueTerminate(ctx, tx, sub, reason, now)
+}
+
+// enqueueTerminate asks provisioning to remove a subscription's service,
+// once whatever path ends it.
+func enqueueTerminate(ctx context.Context, tx Store, sub *Subscription, reason string, now time.Time) error {
 	return enqueue(ctx, tx, platform.JobServiceTerminate, fmt.Sprintf("service.terminate:%d", sub.ID), now,
 		map[string]any{"subscription_id": sub.ID, "reason": reason})
 }

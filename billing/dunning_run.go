@@ -132,8 +132,7 @@ func (s *Service) takeStep(ctx context.Context, tx Store, inv *Invoice, sub *Sub
 		if err := s.recordMRR(ctx, tx, sub, before, 0, now); err != nil {
 			return err
 		}
-		return enqueue(ctx, tx, platform.JobServiceTerminate, fmt.Sprintf("service.terminate:%d", sub.ID), now,
-			map[string]any{"subscription_id": sub.ID, "reason": "overdue"})
+		return enqueueTerminate(ctx, tx, sub, "overdue", now)
 	}
 	return fmt.Errorf("unknown dunning step %q", step.Kind)
 }

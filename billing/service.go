@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -132,6 +133,7 @@ type SubscribeRequest struct {
 // and both records commit together or not at all.
 func (s *Service) Subscribe(ctx context.Context, req SubscribeRequest) (*Subscription, *Invoice, error) {
 	now := s.now()
+	req.Currency = strings.ToUpper(req.Currency)
 	var sub *Subscription
 	var inv *Invoice
 	err := s.store.InTx(ctx, func(tx Store) error {
