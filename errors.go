@@ -15,6 +15,8 @@ const (
 	EFORBIDDEN       = "forbidden"
 	EINTERNAL        = "internal"
 	EPAYMENTDECLINED = "payment_declined"
+	// ERATELIMITED means too many attempts: try again later (HTTP 429).
+	ERATELIMITED = "rate_limited"
 )
 
 // Error is the one error type the platform's packages return for failures a

@@ -13,6 +13,8 @@ import (
 // After are JSON snapshots of the changed resource (null or absent when it
 // did not exist), with secrets left out.
 type AuditEntry struct {
+	// ID is set by the store; it orders entries and pages through them.
+	ID int64
 	At time.Time
 	// ActorID is the user who acted; zero for the system.
 	ActorID int64

@@ -71,7 +71,10 @@ type User struct {
 	// Permissions are the staff permissions granted to an admin; they
 	// mean nothing on a customer.
 	Permissions []Permission
-	CreatedAt   time.Time
+	// EmailVerifiedAt is when the user proved they own Email; zero until
+	// then.
+	EmailVerifiedAt time.Time
+	CreatedAt       time.Time
 }
 
 // Can reports whether the user holds a staff permission. Only an active

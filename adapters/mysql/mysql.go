@@ -139,3 +139,13 @@ func (Dialect) IsRetryable(err error) bool {
 	var e *mysqldriver.MySQLError
 	return errors.As(err, &e) && (e.Number == errDeadlock || e.Number == errLockWaitTimeout)
 }
+
+// HitRateLimit upserts the window's counter, which locks its row until the
+// transaction ends, and reads it back.
+func (Dialect) HitRateLimit(ctx context.Context, tx sqlstore.DBTX, key string, window time.Time) (int64, error) {
+	q := dbsqlc.New(tx)
+	if err := q.RateLimitAdd(ctx, dbsqlc.RateLimitAddParams{BucketKey: key, WindowStart: window}); err != nil {
+		return 0, err
+	}
+	return q.RateLimitGet(ctx, dbsqlc.RateLimitGetParams{BucketKey: key, WindowStart: window})
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	sqlite "modernc.org/sqlite"
@@ -174,4 +175,9 @@ func (Dialect) IsRetryable(err error) bool {
 		return true
 	}
 	return false
+}
+
+// HitRateLimit upserts the window's counter and returns it.
+func (Dialect) HitRateLimit(ctx context.Context, tx sqlstore.DBTX, key string, window time.Time) (int64, error) {
+	return dbsqlc.New(tx).RateLimitHit(ctx, dbsqlc.RateLimitHitParams{BucketKey: key, WindowStart: window})
 }

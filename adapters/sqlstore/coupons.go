@@ -61,8 +61,7 @@ func (s *Store) GetCoupon(ctx context.Context, id int64) (*billing.Coupon, error
 // RedeemCoupon counts one use atomically and records the redemption; both
 // happen in one transaction so a refused redemption takes no use.
 func (s *Store) RedeemCoupon(ctx context.Context, c *billing.Coupon, customerID, subscriptionID int64, now time.Time) error {
-	return s.InTx(ctx, func(tx billing.Store) error {
-		t := tx.(*Store)
+	return s.inTx(ctx, func(t *Store) error {
 		n, err := t.q.CouponTakeUse(ctx, c.ID)
 		if err != nil {
 			return t.translate(err, "coupon")

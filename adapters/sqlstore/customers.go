@@ -13,8 +13,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *billing.Customer) error {
 	if c.Email == "" {
 		return platform.Invalid("email", "email is required")
 	}
-	return s.InTx(ctx, func(tx billing.Store) error {
-		t := tx.(*Store)
+	return s.inTx(ctx, func(t *Store) error {
 		now := platform.SystemClock{}.Now()
 		id, err := t.q.UserInsert(ctx, dbsqlc.UserInsertParams{
 			Email: c.Email, Role: "customer", Status: "active", CreatedAt: now, UpdatedAt: now,

@@ -26,8 +26,7 @@ func (s *Store) CreateInvoice(ctx context.Context, inv *billing.Invoice) error {
 			return platform.Invalid("plan_change", "plan change is not JSON: %v", err)
 		}
 	}
-	return s.InTx(ctx, func(tx billing.Store) error {
-		t := tx.(*Store)
+	return s.inTx(ctx, func(t *Store) error {
 		id, err := t.q.InvoiceInsert(ctx, dbsqlc.InvoiceInsertParams{
 			Number: nullString(inv.Number), Kind: string(inv.Kind), BillingReason: string(inv.Reason),
 			CustomerID: inv.CustomerID, SubscriptionID: nullID(inv.SubscriptionID),
@@ -124,8 +123,8 @@ func (s *Store) ReserveNumbers(ctx context.Context, scope string, n int64) (int6
 		return 0, platform.Invalid("n", "reserve at least one number")
 	}
 	var first int64
-	err := s.InTx(ctx, func(tx billing.Store) error {
-		last, err := s.dialect.ReserveSequence(ctx, tx.(*Store).tx, scope, n)
+	err := s.inTx(ctx, func(t *Store) error {
+		last, err := s.dialect.ReserveSequence(ctx, t.tx, scope, n)
 		if err != nil {
 			return s.translate(err, "invoice sequence")
 		}

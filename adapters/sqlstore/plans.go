@@ -23,8 +23,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *billing.Plan) error {
 	if p.Features == nil {
 		features = []byte("{}")
 	}
-	return s.InTx(ctx, func(tx billing.Store) error {
-		t := tx.(*Store)
+	return s.inTx(ctx, func(t *Store) error {
 		now := platform.SystemClock{}.Now()
 		if p.CreatedAt.IsZero() {
 			p.CreatedAt = now

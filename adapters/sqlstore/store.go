@@ -35,6 +35,10 @@ type Dialect interface {
 	// TxOptions are the options every transaction begins with: whatever
 	// makes a read-then-write transaction safe against a concurrent one.
 	TxOptions() *sql.TxOptions
+	// HitRateLimit counts one hit in a rate-limit window, creating the
+	// window on the first, and returns the window's hits. It runs inside a
+	// transaction.
+	HitRateLimit(ctx context.Context, tx DBTX, key string, window time.Time) (int64, error)
 }
 
 // Store implements billing.Store over SQL.
@@ -89,6 +93,12 @@ const maxTxAttempts = 8
 
 // InTx runs fn in a transaction; see billing.Store.
 func (s *Store) InTx(ctx context.Context, fn func(tx billing.Store) error) error {
+	return s.inTx(ctx, func(tx *Store) error { return fn(tx) })
+}
+
+// inTx runs fn in a transaction, or inside the current one when s is
+// already transactional, retrying the whole transaction after a deadlock.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
@@ -107,7 +117,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx billing.Store) error) error
 	return err
 }
 
-func (s *Store) runTx(ctx context.Context, fn func(tx billing.Store) error) (err error) {
+func (s *Store) runTx(ctx context.Context, fn func(tx *Store) error) (err error) {
 	tx, err := s.writer.BeginTx(ctx, s.dialect.TxOptions())
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

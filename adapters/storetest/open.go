@@ -27,7 +27,14 @@ type Opened interface {
 // production configuration) that is closed when the test ends.
 func OpenSQLite(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"))
+	return OpenSQLiteAt(tb, filepath.Join(tb.TempDir(), "test.db"))
+}
+
+// OpenSQLiteAt opens (another) store on the SQLite file at path, as a
+// second process would, closed when the test ends.
+func OpenSQLiteAt(tb testing.TB, path string) *sqlite.Store {
+	tb.Helper()
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -60,7 +67,14 @@ func MySQLServerDSN() string {
 // migrated store on it; the database is dropped when the test ends.
 func OpenMySQL(tb testing.TB) *mysql.Store {
 	tb.Helper()
-	s, err := mysql.Open(context.Background(), MySQLDatabase(tb))
+	return OpenMySQLAt(tb, MySQLDatabase(tb))
+}
+
+// OpenMySQLAt opens (another) store on the MySQL database named by dsn, as
+// a second process would, closed when the test ends.
+func OpenMySQLAt(tb testing.TB, dsn string) *mysql.Store {
+	tb.Helper()
+	s, err := mysql.Open(context.Background(), dsn)
 	if err != nil {
 		tb.Fatalf("open mysql: %v", err)
 	}

@@ -51,23 +51,30 @@ func (q *Queries) CustomerGetByID(ctx context.Context, id int64) (CustomerGetByI
 }
 
 const profileInsert = `-- name: ProfileInsert :exec
-INSERT INTO profiles (user_id, name, company, phone, address, city, region, postal, country, vat_id, tax_exempt, admin_notes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO profiles (
+    user_id, name, company, phone, address, city, region, postal, country, vat_id, tax_exempt, admin_notes,
+    shipping_address, shipping_city, shipping_region, shipping_postal, shipping_country
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type ProfileInsertParams struct {
-	UserID     int64
-	Name       string
-	Company    string
-	Phone      string
-	Address    string
-	City       string
-	Region     string
-	Postal     string
-	Country    string
-	VatID      string
-	TaxExempt  bool
-	AdminNotes string
+	UserID          int64
+	Name            string
+	Company         string
+	Phone           string
+	Address         string
+	City            string
+	Region          string
+	Postal          string
+	Country         string
+	VatID           string
+	TaxExempt       bool
+	AdminNotes      string
+	ShippingAddress string
+	ShippingCity    string
+	ShippingRegion  string
+	ShippingPostal  string
+	ShippingCountry string
 }
 
 func (q *Queries) ProfileInsert(ctx context.Context, arg ProfileInsertParams) error {
@@ -84,6 +91,11 @@ func (q *Queries) ProfileInsert(ctx context.Context, arg ProfileInsertParams) er
 		arg.VatID,
 		arg.TaxExempt,
 		arg.AdminNotes,
+		arg.ShippingAddress,
+		arg.ShippingCity,
+		arg.ShippingRegion,
+		arg.ShippingPostal,
+		arg.ShippingCountry,
 	)
 	return err
 }

@@ -24,6 +24,27 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.aPITokenGetByHashStmt, err = db.PrepareContext(ctx, aPITokenGetByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query APITokenGetByHash: %w", err)
+	}
+	if q.aPITokenInsertStmt, err = db.PrepareContext(ctx, aPITokenInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query APITokenInsert: %w", err)
+	}
+	if q.aPITokenListByUserStmt, err = db.PrepareContext(ctx, aPITokenListByUser); err != nil {
+		return nil, fmt.Errorf("error preparing query APITokenListByUser: %w", err)
+	}
+	if q.aPITokenRevokeStmt, err = db.PrepareContext(ctx, aPITokenRevoke); err != nil {
+		return nil, fmt.Errorf("error preparing query APITokenRevoke: %w", err)
+	}
+	if q.aPITokenTouchStmt, err = db.PrepareContext(ctx, aPITokenTouch); err != nil {
+		return nil, fmt.Errorf("error preparing query APITokenTouch: %w", err)
+	}
+	if q.auditInsertStmt, err = db.PrepareContext(ctx, auditInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditInsert: %w", err)
+	}
+	if q.auditListStmt, err = db.PrepareContext(ctx, auditList); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditList: %w", err)
+	}
 	if q.configOptionInsertStmt, err = db.PrepareContext(ctx, configOptionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionInsert: %w", err)
 	}
@@ -99,11 +120,44 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.mRREventListBeforeStmt, err = db.PrepareContext(ctx, mRREventListBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query MRREventListBefore: %w", err)
 	}
+	if q.oneTimeTokenGetByHashStmt, err = db.PrepareContext(ctx, oneTimeTokenGetByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query OneTimeTokenGetByHash: %w", err)
+	}
+	if q.oneTimeTokenInsertStmt, err = db.PrepareContext(ctx, oneTimeTokenInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query OneTimeTokenInsert: %w", err)
+	}
+	if q.oneTimeTokenUseStmt, err = db.PrepareContext(ctx, oneTimeTokenUse); err != nil {
+		return nil, fmt.Errorf("error preparing query OneTimeTokenUse: %w", err)
+	}
+	if q.passkeyDeleteStmt, err = db.PrepareContext(ctx, passkeyDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyDelete: %w", err)
+	}
+	if q.passkeyGetByCredentialHashStmt, err = db.PrepareContext(ctx, passkeyGetByCredentialHash); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyGetByCredentialHash: %w", err)
+	}
+	if q.passkeyInsertStmt, err = db.PrepareContext(ctx, passkeyInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyInsert: %w", err)
+	}
+	if q.passkeyListByUserStmt, err = db.PrepareContext(ctx, passkeyListByUser); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyListByUser: %w", err)
+	}
+	if q.passkeyRenameStmt, err = db.PrepareContext(ctx, passkeyRename); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyRename: %w", err)
+	}
+	if q.passkeyUpdateCredentialStmt, err = db.PrepareContext(ctx, passkeyUpdateCredential); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyUpdateCredential: %w", err)
+	}
 	if q.paymentMethodGetDefaultStmt, err = db.PrepareContext(ctx, paymentMethodGetDefault); err != nil {
 		return nil, fmt.Errorf("error preparing query PaymentMethodGetDefault: %w", err)
 	}
 	if q.paymentMethodInsertStmt, err = db.PrepareContext(ctx, paymentMethodInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PaymentMethodInsert: %w", err)
+	}
+	if q.permissionGetByNameStmt, err = db.PrepareContext(ctx, permissionGetByName); err != nil {
+		return nil, fmt.Errorf("error preparing query PermissionGetByName: %w", err)
+	}
+	if q.permissionInsertStmt, err = db.PrepareContext(ctx, permissionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PermissionInsert: %w", err)
 	}
 	if q.planDecrementStockStmt, err = db.PrepareContext(ctx, planDecrementStock); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanDecrementStock: %w", err)
@@ -132,8 +186,62 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planUpgradeListByPlanStmt, err = db.PrepareContext(ctx, planUpgradeListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpgradeListByPlan: %w", err)
 	}
+	if q.profileGetStmt, err = db.PrepareContext(ctx, profileGet); err != nil {
+		return nil, fmt.Errorf("error preparing query ProfileGet: %w", err)
+	}
 	if q.profileInsertStmt, err = db.PrepareContext(ctx, profileInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ProfileInsert: %w", err)
+	}
+	if q.profileUpdateStmt, err = db.PrepareContext(ctx, profileUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query ProfileUpdate: %w", err)
+	}
+	if q.rateLimitPruneStmt, err = db.PrepareContext(ctx, rateLimitPrune); err != nil {
+		return nil, fmt.Errorf("error preparing query RateLimitPrune: %w", err)
+	}
+	if q.recoveryCodeCountUnusedStmt, err = db.PrepareContext(ctx, recoveryCodeCountUnused); err != nil {
+		return nil, fmt.Errorf("error preparing query RecoveryCodeCountUnused: %w", err)
+	}
+	if q.recoveryCodeDeleteAllStmt, err = db.PrepareContext(ctx, recoveryCodeDeleteAll); err != nil {
+		return nil, fmt.Errorf("error preparing query RecoveryCodeDeleteAll: %w", err)
+	}
+	if q.recoveryCodeInsertStmt, err = db.PrepareContext(ctx, recoveryCodeInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query RecoveryCodeInsert: %w", err)
+	}
+	if q.recoveryCodeUseStmt, err = db.PrepareContext(ctx, recoveryCodeUse); err != nil {
+		return nil, fmt.Errorf("error preparing query RecoveryCodeUse: %w", err)
+	}
+	if q.roleGetByNameStmt, err = db.PrepareContext(ctx, roleGetByName); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleGetByName: %w", err)
+	}
+	if q.roleInsertStmt, err = db.PrepareContext(ctx, roleInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleInsert: %w", err)
+	}
+	if q.rolePermissionInsertStmt, err = db.PrepareContext(ctx, rolePermissionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query RolePermissionInsert: %w", err)
+	}
+	if q.sessionGetByIDStmt, err = db.PrepareContext(ctx, sessionGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionGetByID: %w", err)
+	}
+	if q.sessionGetByTokenHashStmt, err = db.PrepareContext(ctx, sessionGetByTokenHash); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionGetByTokenHash: %w", err)
+	}
+	if q.sessionInsertStmt, err = db.PrepareContext(ctx, sessionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionInsert: %w", err)
+	}
+	if q.sessionListActiveStmt, err = db.PrepareContext(ctx, sessionListActive); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionListActive: %w", err)
+	}
+	if q.sessionMarkSecondFactorStmt, err = db.PrepareContext(ctx, sessionMarkSecondFactor); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionMarkSecondFactor: %w", err)
+	}
+	if q.sessionRevokeStmt, err = db.PrepareContext(ctx, sessionRevoke); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionRevoke: %w", err)
+	}
+	if q.sessionRevokeOthersStmt, err = db.PrepareContext(ctx, sessionRevokeOthers); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionRevokeOthers: %w", err)
+	}
+	if q.sessionTouchStmt, err = db.PrepareContext(ctx, sessionTouch); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionTouch: %w", err)
 	}
 	if q.settingGetStmt, err = db.PrepareContext(ctx, settingGet); err != nil {
 		return nil, fmt.Errorf("error preparing query SettingGet: %w", err)
@@ -168,6 +276,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscriptionUpdateStmt, err = db.PrepareContext(ctx, subscriptionUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionUpdate: %w", err)
 	}
+	if q.tOTPAdvanceStepStmt, err = db.PrepareContext(ctx, tOTPAdvanceStep); err != nil {
+		return nil, fmt.Errorf("error preparing query TOTPAdvanceStep: %w", err)
+	}
+	if q.tOTPConfirmStmt, err = db.PrepareContext(ctx, tOTPConfirm); err != nil {
+		return nil, fmt.Errorf("error preparing query TOTPConfirm: %w", err)
+	}
+	if q.tOTPDeleteStmt, err = db.PrepareContext(ctx, tOTPDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query TOTPDelete: %w", err)
+	}
+	if q.tOTPGetStmt, err = db.PrepareContext(ctx, tOTPGet); err != nil {
+		return nil, fmt.Errorf("error preparing query TOTPGet: %w", err)
+	}
+	if q.tOTPInsertStmt, err = db.PrepareContext(ctx, tOTPInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query TOTPInsert: %w", err)
+	}
 	if q.taxRateInsertStmt, err = db.PrepareContext(ctx, taxRateInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query TaxRateInsert: %w", err)
 	}
@@ -186,14 +309,73 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.transactionUpdateStatusStmt, err = db.PrepareContext(ctx, transactionUpdateStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionUpdateStatus: %w", err)
 	}
+	if q.userGetByEmailStmt, err = db.PrepareContext(ctx, userGetByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query UserGetByEmail: %w", err)
+	}
+	if q.userGetByIDStmt, err = db.PrepareContext(ctx, userGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query UserGetByID: %w", err)
+	}
 	if q.userInsertStmt, err = db.PrepareContext(ctx, userInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query UserInsert: %w", err)
+	}
+	if q.userMarkEmailVerifiedStmt, err = db.PrepareContext(ctx, userMarkEmailVerified); err != nil {
+		return nil, fmt.Errorf("error preparing query UserMarkEmailVerified: %w", err)
+	}
+	if q.userPermissionListStmt, err = db.PrepareContext(ctx, userPermissionList); err != nil {
+		return nil, fmt.Errorf("error preparing query UserPermissionList: %w", err)
+	}
+	if q.userRoleDeleteStmt, err = db.PrepareContext(ctx, userRoleDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query UserRoleDelete: %w", err)
+	}
+	if q.userRoleInsertStmt, err = db.PrepareContext(ctx, userRoleInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query UserRoleInsert: %w", err)
+	}
+	if q.userSetPasswordStmt, err = db.PrepareContext(ctx, userSetPassword); err != nil {
+		return nil, fmt.Errorf("error preparing query UserSetPassword: %w", err)
+	}
+	if q.userSetStatusStmt, err = db.PrepareContext(ctx, userSetStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query UserSetStatus: %w", err)
 	}
 	return &q, nil
 }
 
 func (q *Queries) Close() error {
 	var err error
+	if q.aPITokenGetByHashStmt != nil {
+		if cerr := q.aPITokenGetByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPITokenGetByHashStmt: %w", cerr)
+		}
+	}
+	if q.aPITokenInsertStmt != nil {
+		if cerr := q.aPITokenInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPITokenInsertStmt: %w", cerr)
+		}
+	}
+	if q.aPITokenListByUserStmt != nil {
+		if cerr := q.aPITokenListByUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPITokenListByUserStmt: %w", cerr)
+		}
+	}
+	if q.aPITokenRevokeStmt != nil {
+		if cerr := q.aPITokenRevokeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPITokenRevokeStmt: %w", cerr)
+		}
+	}
+	if q.aPITokenTouchStmt != nil {
+		if cerr := q.aPITokenTouchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPITokenTouchStmt: %w", cerr)
+		}
+	}
+	if q.auditInsertStmt != nil {
+		if cerr := q.auditInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditInsertStmt: %w", cerr)
+		}
+	}
+	if q.auditListStmt != nil {
+		if cerr := q.auditListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditListStmt: %w", cerr)
+		}
+	}
 	if q.configOptionInsertStmt != nil {
 		if cerr := q.configOptionInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing configOptionInsertStmt: %w", cerr)
@@ -319,6 +501,51 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing mRREventListBeforeStmt: %w", cerr)
 		}
 	}
+	if q.oneTimeTokenGetByHashStmt != nil {
+		if cerr := q.oneTimeTokenGetByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oneTimeTokenGetByHashStmt: %w", cerr)
+		}
+	}
+	if q.oneTimeTokenInsertStmt != nil {
+		if cerr := q.oneTimeTokenInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oneTimeTokenInsertStmt: %w", cerr)
+		}
+	}
+	if q.oneTimeTokenUseStmt != nil {
+		if cerr := q.oneTimeTokenUseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oneTimeTokenUseStmt: %w", cerr)
+		}
+	}
+	if q.passkeyDeleteStmt != nil {
+		if cerr := q.passkeyDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyDeleteStmt: %w", cerr)
+		}
+	}
+	if q.passkeyGetByCredentialHashStmt != nil {
+		if cerr := q.passkeyGetByCredentialHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyGetByCredentialHashStmt: %w", cerr)
+		}
+	}
+	if q.passkeyInsertStmt != nil {
+		if cerr := q.passkeyInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyInsertStmt: %w", cerr)
+		}
+	}
+	if q.passkeyListByUserStmt != nil {
+		if cerr := q.passkeyListByUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyListByUserStmt: %w", cerr)
+		}
+	}
+	if q.passkeyRenameStmt != nil {
+		if cerr := q.passkeyRenameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyRenameStmt: %w", cerr)
+		}
+	}
+	if q.passkeyUpdateCredentialStmt != nil {
+		if cerr := q.passkeyUpdateCredentialStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyUpdateCredentialStmt: %w", cerr)
+		}
+	}
 	if q.paymentMethodGetDefaultStmt != nil {
 		if cerr := q.paymentMethodGetDefaultStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paymentMethodGetDefaultStmt: %w", cerr)
@@ -327,6 +554,16 @@ func (q *Queries) Close() error {
 	if q.paymentMethodInsertStmt != nil {
 		if cerr := q.paymentMethodInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paymentMethodInsertStmt: %w", cerr)
+		}
+	}
+	if q.permissionGetByNameStmt != nil {
+		if cerr := q.permissionGetByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing permissionGetByNameStmt: %w", cerr)
+		}
+	}
+	if q.permissionInsertStmt != nil {
+		if cerr := q.permissionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing permissionInsertStmt: %w", cerr)
 		}
 	}
 	if q.planDecrementStockStmt != nil {
@@ -374,9 +611,99 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planUpgradeListByPlanStmt: %w", cerr)
 		}
 	}
+	if q.profileGetStmt != nil {
+		if cerr := q.profileGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing profileGetStmt: %w", cerr)
+		}
+	}
 	if q.profileInsertStmt != nil {
 		if cerr := q.profileInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing profileInsertStmt: %w", cerr)
+		}
+	}
+	if q.profileUpdateStmt != nil {
+		if cerr := q.profileUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing profileUpdateStmt: %w", cerr)
+		}
+	}
+	if q.rateLimitPruneStmt != nil {
+		if cerr := q.rateLimitPruneStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rateLimitPruneStmt: %w", cerr)
+		}
+	}
+	if q.recoveryCodeCountUnusedStmt != nil {
+		if cerr := q.recoveryCodeCountUnusedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recoveryCodeCountUnusedStmt: %w", cerr)
+		}
+	}
+	if q.recoveryCodeDeleteAllStmt != nil {
+		if cerr := q.recoveryCodeDeleteAllStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recoveryCodeDeleteAllStmt: %w", cerr)
+		}
+	}
+	if q.recoveryCodeInsertStmt != nil {
+		if cerr := q.recoveryCodeInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recoveryCodeInsertStmt: %w", cerr)
+		}
+	}
+	if q.recoveryCodeUseStmt != nil {
+		if cerr := q.recoveryCodeUseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recoveryCodeUseStmt: %w", cerr)
+		}
+	}
+	if q.roleGetByNameStmt != nil {
+		if cerr := q.roleGetByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleGetByNameStmt: %w", cerr)
+		}
+	}
+	if q.roleInsertStmt != nil {
+		if cerr := q.roleInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleInsertStmt: %w", cerr)
+		}
+	}
+	if q.rolePermissionInsertStmt != nil {
+		if cerr := q.rolePermissionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rolePermissionInsertStmt: %w", cerr)
+		}
+	}
+	if q.sessionGetByIDStmt != nil {
+		if cerr := q.sessionGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.sessionGetByTokenHashStmt != nil {
+		if cerr := q.sessionGetByTokenHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionGetByTokenHashStmt: %w", cerr)
+		}
+	}
+	if q.sessionInsertStmt != nil {
+		if cerr := q.sessionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionInsertStmt: %w", cerr)
+		}
+	}
+	if q.sessionListActiveStmt != nil {
+		if cerr := q.sessionListActiveStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionListActiveStmt: %w", cerr)
+		}
+	}
+	if q.sessionMarkSecondFactorStmt != nil {
+		if cerr := q.sessionMarkSecondFactorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionMarkSecondFactorStmt: %w", cerr)
+		}
+	}
+	if q.sessionRevokeStmt != nil {
+		if cerr := q.sessionRevokeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionRevokeStmt: %w", cerr)
+		}
+	}
+	if q.sessionRevokeOthersStmt != nil {
+		if cerr := q.sessionRevokeOthersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionRevokeOthersStmt: %w", cerr)
+		}
+	}
+	if q.sessionTouchStmt != nil {
+		if cerr := q.sessionTouchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionTouchStmt: %w", cerr)
 		}
 	}
 	if q.settingGetStmt != nil {
@@ -434,6 +761,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscriptionUpdateStmt: %w", cerr)
 		}
 	}
+	if q.tOTPAdvanceStepStmt != nil {
+		if cerr := q.tOTPAdvanceStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tOTPAdvanceStepStmt: %w", cerr)
+		}
+	}
+	if q.tOTPConfirmStmt != nil {
+		if cerr := q.tOTPConfirmStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tOTPConfirmStmt: %w", cerr)
+		}
+	}
+	if q.tOTPDeleteStmt != nil {
+		if cerr := q.tOTPDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tOTPDeleteStmt: %w", cerr)
+		}
+	}
+	if q.tOTPGetStmt != nil {
+		if cerr := q.tOTPGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tOTPGetStmt: %w", cerr)
+		}
+	}
+	if q.tOTPInsertStmt != nil {
+		if cerr := q.tOTPInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tOTPInsertStmt: %w", cerr)
+		}
+	}
 	if q.taxRateInsertStmt != nil {
 		if cerr := q.taxRateInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing taxRateInsertStmt: %w", cerr)
@@ -464,9 +816,49 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing transactionUpdateStatusStmt: %w", cerr)
 		}
 	}
+	if q.userGetByEmailStmt != nil {
+		if cerr := q.userGetByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userGetByEmailStmt: %w", cerr)
+		}
+	}
+	if q.userGetByIDStmt != nil {
+		if cerr := q.userGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userGetByIDStmt: %w", cerr)
+		}
+	}
 	if q.userInsertStmt != nil {
 		if cerr := q.userInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userInsertStmt: %w", cerr)
+		}
+	}
+	if q.userMarkEmailVerifiedStmt != nil {
+		if cerr := q.userMarkEmailVerifiedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userMarkEmailVerifiedStmt: %w", cerr)
+		}
+	}
+	if q.userPermissionListStmt != nil {
+		if cerr := q.userPermissionListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userPermissionListStmt: %w", cerr)
+		}
+	}
+	if q.userRoleDeleteStmt != nil {
+		if cerr := q.userRoleDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userRoleDeleteStmt: %w", cerr)
+		}
+	}
+	if q.userRoleInsertStmt != nil {
+		if cerr := q.userRoleInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userRoleInsertStmt: %w", cerr)
+		}
+	}
+	if q.userSetPasswordStmt != nil {
+		if cerr := q.userSetPasswordStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userSetPasswordStmt: %w", cerr)
+		}
+	}
+	if q.userSetStatusStmt != nil {
+		if cerr := q.userSetStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userSetStatusStmt: %w", cerr)
 		}
 	}
 	return err
@@ -508,6 +900,13 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                                       DBTX
 	tx                                       *sql.Tx
+	aPITokenGetByHashStmt                    *sql.Stmt
+	aPITokenInsertStmt                       *sql.Stmt
+	aPITokenListByUserStmt                   *sql.Stmt
+	aPITokenRevokeStmt                       *sql.Stmt
+	aPITokenTouchStmt                        *sql.Stmt
+	auditInsertStmt                          *sql.Stmt
+	auditListStmt                            *sql.Stmt
 	configOptionInsertStmt                   *sql.Stmt
 	configOptionListByPlanStmt               *sql.Stmt
 	configOptionPriceInsertStmt              *sql.Stmt
@@ -533,8 +932,19 @@ type Queries struct {
 	jobListByKindStmt                        *sql.Stmt
 	mRREventInsertStmt                       *sql.Stmt
 	mRREventListBeforeStmt                   *sql.Stmt
+	oneTimeTokenGetByHashStmt                *sql.Stmt
+	oneTimeTokenInsertStmt                   *sql.Stmt
+	oneTimeTokenUseStmt                      *sql.Stmt
+	passkeyDeleteStmt                        *sql.Stmt
+	passkeyGetByCredentialHashStmt           *sql.Stmt
+	passkeyInsertStmt                        *sql.Stmt
+	passkeyListByUserStmt                    *sql.Stmt
+	passkeyRenameStmt                        *sql.Stmt
+	passkeyUpdateCredentialStmt              *sql.Stmt
 	paymentMethodGetDefaultStmt              *sql.Stmt
 	paymentMethodInsertStmt                  *sql.Stmt
+	permissionGetByNameStmt                  *sql.Stmt
+	permissionInsertStmt                     *sql.Stmt
 	planDecrementStockStmt                   *sql.Stmt
 	planGetByIDStmt                          *sql.Stmt
 	planInsertStmt                           *sql.Stmt
@@ -544,7 +954,25 @@ type Queries struct {
 	planReturnStockStmt                      *sql.Stmt
 	planUpgradeInsertStmt                    *sql.Stmt
 	planUpgradeListByPlanStmt                *sql.Stmt
+	profileGetStmt                           *sql.Stmt
 	profileInsertStmt                        *sql.Stmt
+	profileUpdateStmt                        *sql.Stmt
+	rateLimitPruneStmt                       *sql.Stmt
+	recoveryCodeCountUnusedStmt              *sql.Stmt
+	recoveryCodeDeleteAllStmt                *sql.Stmt
+	recoveryCodeInsertStmt                   *sql.Stmt
+	recoveryCodeUseStmt                      *sql.Stmt
+	roleGetByNameStmt                        *sql.Stmt
+	roleInsertStmt                           *sql.Stmt
+	rolePermissionInsertStmt                 *sql.Stmt
+	sessionGetByIDStmt                       *sql.Stmt
+	sessionGetByTokenHashStmt                *sql.Stmt
+	sessionInsertStmt                        *sql.Stmt
+	sessionListActiveStmt                    *sql.Stmt
+	sessionMarkSecondFactorStmt              *sql.Stmt
+	sessionRevokeStmt                        *sql.Stmt
+	sessionRevokeOthersStmt                  *sql.Stmt
+	sessionTouchStmt                         *sql.Stmt
 	settingGetStmt                           *sql.Stmt
 	settingInsertStmt                        *sql.Stmt
 	settingUpdateStmt                        *sql.Stmt
@@ -556,19 +984,39 @@ type Queries struct {
 	subscriptionListPendingCreatedBeforeStmt *sql.Stmt
 	subscriptionListRenewableStmt            *sql.Stmt
 	subscriptionUpdateStmt                   *sql.Stmt
+	tOTPAdvanceStepStmt                      *sql.Stmt
+	tOTPConfirmStmt                          *sql.Stmt
+	tOTPDeleteStmt                           *sql.Stmt
+	tOTPGetStmt                              *sql.Stmt
+	tOTPInsertStmt                           *sql.Stmt
 	taxRateInsertStmt                        *sql.Stmt
 	taxRateListStmt                          *sql.Stmt
 	transactionGetByGatewayIDStmt            *sql.Stmt
 	transactionInsertStmt                    *sql.Stmt
 	transactionListByInvoiceStmt             *sql.Stmt
 	transactionUpdateStatusStmt              *sql.Stmt
+	userGetByEmailStmt                       *sql.Stmt
+	userGetByIDStmt                          *sql.Stmt
 	userInsertStmt                           *sql.Stmt
+	userMarkEmailVerifiedStmt                *sql.Stmt
+	userPermissionListStmt                   *sql.Stmt
+	userRoleDeleteStmt                       *sql.Stmt
+	userRoleInsertStmt                       *sql.Stmt
+	userSetPasswordStmt                      *sql.Stmt
+	userSetStatusStmt                        *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                                       tx,
 		tx:                                       tx,
+		aPITokenGetByHashStmt:                    q.aPITokenGetByHashStmt,
+		aPITokenInsertStmt:                       q.aPITokenInsertStmt,
+		aPITokenListByUserStmt:                   q.aPITokenListByUserStmt,
+		aPITokenRevokeStmt:                       q.aPITokenRevokeStmt,
+		aPITokenTouchStmt:                        q.aPITokenTouchStmt,
+		auditInsertStmt:                          q.auditInsertStmt,
+		auditListStmt:                            q.auditListStmt,
 		configOptionInsertStmt:                   q.configOptionInsertStmt,
 		configOptionListByPlanStmt:               q.configOptionListByPlanStmt,
 		configOptionPriceInsertStmt:              q.configOptionPriceInsertStmt,
@@ -594,8 +1042,19 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		jobListByKindStmt:                        q.jobListByKindStmt,
 		mRREventInsertStmt:                       q.mRREventInsertStmt,
 		mRREventListBeforeStmt:                   q.mRREventListBeforeStmt,
+		oneTimeTokenGetByHashStmt:                q.oneTimeTokenGetByHashStmt,
+		oneTimeTokenInsertStmt:                   q.oneTimeTokenInsertStmt,
+		oneTimeTokenUseStmt:                      q.oneTimeTokenUseStmt,
+		passkeyDeleteStmt:                        q.passkeyDeleteStmt,
+		passkeyGetByCredentialHashStmt:           q.passkeyGetByCredentialHashStmt,
+		passkeyInsertStmt:                        q.passkeyInsertStmt,
+		passkeyListByUserStmt:                    q.passkeyListByUserStmt,
+		passkeyRenameStmt:                        q.passkeyRenameStmt,
+		passkeyUpdateCredentialStmt:              q.passkeyUpdateCredentialStmt,
 		paymentMethodGetDefaultStmt:              q.paymentMethodGetDefaultStmt,
 		paymentMethodInsertStmt:                  q.paymentMethodInsertStmt,
+		permissionGetByNameStmt:                  q.permissionGetByNameStmt,
+		permissionInsertStmt:                     q.permissionInsertStmt,
 		planDecrementStockStmt:                   q.planDecrementStockStmt,
 		planGetByIDStmt:                          q.planGetByIDStmt,
 		planInsertStmt:                           q.planInsertStmt,
@@ -605,7 +1064,25 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planReturnStockStmt:                      q.planReturnStockStmt,
 		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
 		planUpgradeListByPlanStmt:                q.planUpgradeListByPlanStmt,
+		profileGetStmt:                           q.profileGetStmt,
 		profileInsertStmt:                        q.profileInsertStmt,
+		profileUpdateStmt:                        q.profileUpdateStmt,
+		rateLimitPruneStmt:                       q.rateLimitPruneStmt,
+		recoveryCodeCountUnusedStmt:              q.recoveryCodeCountUnusedStmt,
+		recoveryCodeDeleteAllStmt:                q.recoveryCodeDeleteAllStmt,
+		recoveryCodeInsertStmt:                   q.recoveryCodeInsertStmt,
+		recoveryCodeUseStmt:                      q.recoveryCodeUseStmt,
+		roleGetByNameStmt:                        q.roleGetByNameStmt,
+		roleInsertStmt:                           q.roleInsertStmt,
+		rolePermissionInsertStmt:                 q.rolePermissionInsertStmt,
+		sessionGetByIDStmt:                       q.sessionGetByIDStmt,
+		sessionGetByTokenHashStmt:                q.sessionGetByTokenHashStmt,
+		sessionInsertStmt:                        q.sessionInsertStmt,
+		sessionListActiveStmt:                    q.sessionListActiveStmt,
+		sessionMarkSecondFactorStmt:              q.sessionMarkSecondFactorStmt,
+		sessionRevokeStmt:                        q.sessionRevokeStmt,
+		sessionRevokeOthersStmt:                  q.sessionRevokeOthersStmt,
+		sessionTouchStmt:                         q.sessionTouchStmt,
 		settingGetStmt:                           q.settingGetStmt,
 		settingInsertStmt:                        q.settingInsertStmt,
 		settingUpdateStmt:                        q.settingUpdateStmt,
@@ -617,12 +1094,25 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		subscriptionListPendingCreatedBeforeStmt: q.subscriptionListPendingCreatedBeforeStmt,
 		subscriptionListRenewableStmt:            q.subscriptionListRenewableStmt,
 		subscriptionUpdateStmt:                   q.subscriptionUpdateStmt,
+		tOTPAdvanceStepStmt:                      q.tOTPAdvanceStepStmt,
+		tOTPConfirmStmt:                          q.tOTPConfirmStmt,
+		tOTPDeleteStmt:                           q.tOTPDeleteStmt,
+		tOTPGetStmt:                              q.tOTPGetStmt,
+		tOTPInsertStmt:                           q.tOTPInsertStmt,
 		taxRateInsertStmt:                        q.taxRateInsertStmt,
 		taxRateListStmt:                          q.taxRateListStmt,
 		transactionGetByGatewayIDStmt:            q.transactionGetByGatewayIDStmt,
 		transactionInsertStmt:                    q.transactionInsertStmt,
 		transactionListByInvoiceStmt:             q.transactionListByInvoiceStmt,
 		transactionUpdateStatusStmt:              q.transactionUpdateStatusStmt,
+		userGetByEmailStmt:                       q.userGetByEmailStmt,
+		userGetByIDStmt:                          q.userGetByIDStmt,
 		userInsertStmt:                           q.userInsertStmt,
+		userMarkEmailVerifiedStmt:                q.userMarkEmailVerifiedStmt,
+		userPermissionListStmt:                   q.userPermissionListStmt,
+		userRoleDeleteStmt:                       q.userRoleDeleteStmt,
+		userRoleInsertStmt:                       q.userRoleInsertStmt,
+		userSetPasswordStmt:                      q.userSetPasswordStmt,
+		userSetStatusStmt:                        q.userSetStatusStmt,
 	}
 }

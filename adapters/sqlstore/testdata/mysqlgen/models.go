@@ -17,6 +17,19 @@ type Announcement struct {
 	CreatedAt   time.Time
 }
 
+type ApiToken struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	Prefix     string
+	TokenHash  string
+	ScopesJson string
+	CreatedAt  time.Time
+	LastUsedAt sql.NullTime
+	ExpiresAt  sql.NullTime
+	RevokedAt  sql.NullTime
+}
+
 type AuditLog struct {
 	ID             int64
 	At             time.Time
@@ -189,6 +202,26 @@ type MrrEvent struct {
 	AfterAmount    int64
 }
 
+type OneTimeToken struct {
+	ID        int64
+	UserID    int64
+	Purpose   string
+	TokenHash string
+	ExpiresAt time.Time
+	UsedAt    sql.NullTime
+	CreatedAt time.Time
+}
+
+type Passkey struct {
+	ID             int64
+	UserID         int64
+	Name           string
+	CredentialHash string
+	CredentialJson string
+	CreatedAt      time.Time
+	LastUsedAt     sql.NullTime
+}
+
 type PaymentMethod struct {
 	ID                int64
 	CustomerID        int64
@@ -252,18 +285,23 @@ type PlanUpgrade struct {
 }
 
 type Profile struct {
-	UserID     int64
-	Name       string
-	Company    string
-	Phone      string
-	Address    string
-	City       string
-	Region     string
-	Postal     string
-	Country    string
-	VatID      string
-	TaxExempt  bool
-	AdminNotes string
+	UserID          int64
+	Name            string
+	Company         string
+	Phone           string
+	Address         string
+	City            string
+	Region          string
+	Postal          string
+	Country         string
+	VatID           string
+	TaxExempt       bool
+	AdminNotes      string
+	ShippingAddress string
+	ShippingCity    string
+	ShippingRegion  string
+	ShippingPostal  string
+	ShippingCountry string
 }
 
 type ProvisioningLog struct {
@@ -276,6 +314,20 @@ type ProvisioningLog struct {
 	DurationMs     int64
 	AdminID        sql.NullInt64
 	CreatedAt      time.Time
+}
+
+type RateLimit struct {
+	BucketKey   string
+	WindowStart time.Time
+	Hits        int64
+}
+
+type RecoveryCode struct {
+	ID        int64
+	UserID    int64
+	CodeHash  string
+	UsedAt    sql.NullTime
+	CreatedAt time.Time
 }
 
 type Role struct {
@@ -313,6 +365,21 @@ type Service struct {
 	TerminatedAt   sql.NullTime
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type Session struct {
+	ID             int64
+	TokenHash      string
+	UserID         int64
+	ImpersonatorID sql.NullInt64
+	SecondFactorAt sql.NullTime
+	Ip             string
+	UserAgent      string
+	DataJson       string
+	CreatedAt      time.Time
+	LastSeenAt     time.Time
+	ExpiresAt      time.Time
+	RevokedAt      sql.NullTime
 }
 
 type Setting struct {
@@ -367,14 +434,23 @@ type TaxRate struct {
 	ValidUntil sql.NullTime
 }
 
+type TotpCredential struct {
+	UserID      int64
+	SecretEnc   string
+	LastStep    int64
+	ConfirmedAt sql.NullTime
+	CreatedAt   time.Time
+}
+
 type User struct {
-	ID           int64
-	Email        string
-	PasswordHash string
-	Role         string
-	Status       string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID              int64
+	Email           string
+	PasswordHash    string
+	Role            string
+	Status          string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	EmailVerifiedAt sql.NullTime
 }
 
 type UserRole struct {
