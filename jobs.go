@@ -18,7 +18,6 @@ type Job struct {
 
 // Job kinds that billing emits.
 const (
-	JobInvoiceCreated   = "invoice.created"
 	JobInvoiceCharge    = "invoice.charge"
 	JobInvoicePaid      = "invoice.paid"
 	JobInvoiceReminder  = "invoice.reminder"
@@ -26,4 +25,12 @@ const (
 	JobServiceResume    = "service.unsuspend"
 	JobServiceTerminate = "service.terminate"
 	JobServiceChange    = "service.change_plan"
+)
+
+// Job kinds that identity emits. The email jobs carry their link token
+// sealed by the secretbox keyring, never in the clear.
+const (
+	JobEmailVerify          = "email.verify_email"
+	JobEmailPasswordReset   = "email.reset_password"
+	JobSecurityAdminFailure = "security.admin_login_failed"
 )

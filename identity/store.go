@@ -3,6 +3,8 @@ package identity
 import (
 	"context"
 	"time"
+
+	"ezscale.cloud/platform"
 )
 
 // Store is the storage identity needs. The SQL adapters implement it and
@@ -79,6 +81,9 @@ type Store interface {
 
 	AuditLog
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+
+	// EnqueueJob writes a job to the outbox, in the caller's transaction.
+	EnqueueJob(ctx context.Context, j *platform.Job) error
 
 	Limiter
 }

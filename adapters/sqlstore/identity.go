@@ -585,6 +585,11 @@ func (i *IdentityStore) PruneRateLimits(ctx context.Context, before time.Time) (
 	return n, i.s.translate(err, "rate limits")
 }
 
+// EnqueueJob writes a job to the outbox shared with billing.
+func (i *IdentityStore) EnqueueJob(ctx context.Context, j *platform.Job) error {
+	return i.s.EnqueueJob(ctx, j)
+}
+
 // rowChanged turns a zero-row update into ENOTFOUND.
 func (s *Store) rowChanged(n int64, err error, what string) error {
 	if err != nil {
