@@ -255,3 +255,21 @@ func (s *Service) SetUserStatus(ctx context.Context, admin *Authenticated, userI
 			map[string]UserStatus{"status": u.Status}, map[string]UserStatus{"status": status})
 	})
 }
+
+// RecordImpersonatedRequest audits one request made through an
+// impersonation session, with both the customer's and the admin's ids.
+func (s *Service) RecordImpersonatedRequest(ctx context.Context, a *Authenticated, method, path string, m Meta) error {
+	if a.Session.ImpersonatorID == 0 {
+		return nil
+	}
+	return audit(ctx, s.store, s.now(), a.User.ID, a.Session.ImpersonatorID, "impersonation.request", "session", a.Session.ID, m,
+		nil, map[string]string{"method": method, "path": path})
+}
+
+// ListAudit returns a page of the audit log to staff who may read it.
+func (s *Service) ListAudit(ctx context.Context, a *Authenticated, f AuditFilter) ([]AuditEntry, error) {
+	if err := Authorize(a.Actor(), ActionRead, KindAuditLog, 0); err != nil {
+		return nil, err
+	}
+	return s.store.ListAudit(ctx, f)
+}

@@ -428,7 +428,7 @@ func (s *Service) ListSessions(ctx context.Context, a *Authenticated) ([]*Sessio
 	return s.store.ListSessions(ctx, a.User.ID, s.now())
 }
 
-// SaveSessionData stores the session's data and marks it seen now.
-func (s *Service) SaveSessionData(ctx context.Context, a *Authenticated, data []byte) error {
-	return s.store.TouchSession(ctx, a.Session.ID, s.now(), data)
+// SaveSessionData stores a live session's data and marks it seen now.
+func (s *Service) SaveSessionData(ctx context.Context, sessionID int64, data []byte) error {
+	return s.store.TouchSession(ctx, sessionID, s.now(), data)
 }

@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"ezscale.cloud/platform"
+)
+
+// statusOf maps each platform error code to its HTTP status: the one place
+// the API decides this.
+var statusOf = map[string]int{
+	platform.EINVALID:         http.StatusUnprocessableEntity,
+	platform.ENOTFOUND:        http.StatusNotFound,
+	platform.ECONFLICT:        http.StatusConflict,
+	platform.EUNAUTHORIZED:    http.StatusUnauthorized,
+	platform.EFORBIDDEN:       http.StatusForbidden,
+	platform.EPAYMENTDECLINED: http.StatusPaymentRequired,
+	platform.ERATELIMITED:     http.StatusTooManyRequests,
+}
+
+// apiError turns a service error into the API's error response (nil stays
+// nil). Errors
+// that are not platform errors are internal: logged with their cause, and
+// answered with a 500 that reveals nothing.
+func apiError(log *slog.Logger, err error) error {
+	if err == nil {
+		return nil
+	}
+	var perr *platform.Error
+	if !errors.As(err, &perr) || perr.Code == platform.EINTERNAL {
+		log.Error("internal error", "err", err)
+		return huma.Error500InternalServerError("internal error")
+	}
+	status, ok := statusOf[perr.Code]
+	if !ok {
+		log.Error("unmapped error code", "code", perr.Code, "err", err)
+		return huma.Error500InternalServerError("internal error")
+	}
+	var details []error
+	if perr.Field != "" {
+		details = append(details, &huma.ErrorDetail{Message: perr.Message, Location: "body." + perr.Field})
+	}
+	return huma.NewError(status, perr.Message, details...)
+}

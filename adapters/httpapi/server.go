@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/gorilla/sessions"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/identity"
+)
+
+// Config holds the HTTP edge's settings.
+type Config struct {
+	// CookieName names the session cookie.
+	CookieName string
+	// InsecureCookies drops the Secure flag, for plain-HTTP development on
+	// localhost only.
+	InsecureCookies bool
+	// MaxBodyBytes caps request bodies.
+	MaxBodyBytes int64
+	// ClientIPHeader names the header a trusted proxy puts the client
+	// address in (Cloudflare: CF-Connecting-IP); empty trusts no header.
+	ClientIPHeader string
+	// TrustedOrigins may make cross-origin state changes (the storefront
+	// host posting to the API host, say).
+	TrustedOrigins []string
+	// AdminGate, when set, wraps every admin operation: the Cloudflare
+	// Access check (cfaccess.Verifier.Middleware) in production.
+	AdminGate func(http.Handler) http.Handler
+	Logger    *slog.Logger
+}
+
+// DefaultConfig returns the settings of a production deployment.
+func DefaultConfig() Config {
+	return Config{CookieName: "ezs_session", MaxBodyBytes: 1 << 20, Logger: slog.Default()}
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg      Config
+	id       *identity.Service
+	sessions *SessionStore
+	api      huma.API
+	handler  http.Handler
+	log      *slog.Logger
+}
+
+// APIPrefix is where the REST API lives.
+const APIPrefix = "/api/v1"
+
+// New builds the API over the identity service.
+func New(cfg Config, id *identity.Service) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, id: id, sessions: NewSessionStore(id, cfg.InsecureCookies), log: cfg.Logger}
+	mux := http.NewServeMux()
+	hc := huma.DefaultConfig("EZSCALE Platform API", "1.0.0")
+	hc.OpenAPIPath = APIPrefix + "/openapi"
+	hc.DocsPath = "" // the web app serves the docs page with its own assets
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"session": {Type: "apiKey", In: "cookie", Name: cfg.CookieName},
+		"token":   {Type: "http", Scheme: "bearer", Description: "a personal access token, ezs_pat_…"},
+	}
+	s.api = humago.New(mux, hc)
+	s.registerAuth()
+	s.registerAccount()
+	s.registerAdmin()
+
+	csrf := http.NewCrossOriginProtection()
+	for _, o := range cfg.TrustedOrigins {
+		if err := csrf.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
+	var h http.Handler = mux
+	if cfg.AdminGate != nil {
+		h = gateAdmin(cfg.AdminGate, h)
+	}
+	h = csrf.Handler(h)
+	h = limitBody(cfg.MaxBodyBytes, h)
+	s.handler = securityHeaders(h)
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// API returns the huma API, for other parts of the platform to register
+// their operations on.
+func (s *Server) API() huma.API { return s.api }
+
+// session returns the request's session (anonymous if not logged in).
+func (s *Server) session(r *http.Request) *sessions.Session {
+	sess, err := s.sessions.Get(r, s.cfg.CookieName)
+	if err != nil {
+		s.log.Warn("session could not be loaded", "err", err)
+	}
+	return sess
+}
+
+// adminPrefix is the path of every staff operation.
+const adminPrefix = APIPrefix + "/admin/"
+
+// gateAdmin puts gate in front of the admin operations only.
+func gateAdmin(gate func(http.Handler) http.Handler, next http.Handler) http.Handler {
+	gated := gate(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.URL.Path) >= len(adminPrefix) && r.URL.Path[:len(adminPrefix)] == adminPrefix {
+			gated.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeErr writes an error made by apiError from a middleware.
+func (s *Server) writeErr(ctx huma.Context, err error) {
+	se, ok := err.(huma.StatusError)
+	if !ok {
+		se = huma.Error500InternalServerError("internal error")
+	}
+	huma.WriteErr(s.api, ctx, se.GetStatus(), se.Error(), errorDetails(se)...)
+}
+
+// errorDetails returns the details of a huma error model.
+func errorDetails(se huma.StatusError) []error {
+	m, ok := se.(*huma.ErrorModel)
+	if !ok {
+		return nil
+	}
+	out := make([]error, 0, len(m.Errors))
+	for _, d := range m.Errors {
+		out = append(out, d)
+	}
+	return out
+}
+
+// unauthorized is the error of a request whose credentials do not fit.
+func unauthorized(msg string) error {
+	return platform.Errorf(platform.EUNAUTHORIZED, "%s", msg)
+}
