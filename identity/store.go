@@ -60,6 +60,12 @@ type Store interface {
 	UpdatePasskeyCredential(ctx context.Context, id int64, credential []byte, usedAt time.Time) error
 	RenamePasskey(ctx context.Context, userID, id int64, name string) error
 	DeletePasskey(ctx context.Context, userID, id int64) error
+	// SaveCeremony keeps a WebAuthn ceremony's state under the hash of its
+	// token until it expires; userID is zero for a login ceremony.
+	SaveCeremony(ctx context.Context, hash []byte, userID int64, state []byte, expires, now time.Time) error
+	// TakeCeremony returns and deletes a ceremony's state: a second take, or
+	// one after expiry, is an ENOTFOUND.
+	TakeCeremony(ctx context.Context, hash []byte, now time.Time) (userID int64, state []byte, err error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	GetSessionByTokenHash(ctx context.Context, hash []byte) (*Session, []byte, error)

@@ -371,6 +371,36 @@ func (i *IdentityStore) DeletePasskey(ctx context.Context, userID, id int64) err
 	return i.s.rowChanged(n, err, "passkey")
 }
 
+// SaveCeremony keeps a WebAuthn ceremony's state.
+func (i *IdentityStore) SaveCeremony(ctx context.Context, hash []byte, userID int64, state []byte, expires, now time.Time) error {
+	err := i.s.writeQ().CeremonyInsert(ctx, dbsqlc.CeremonyInsertParams{
+		TokenHash: hashKey(hash), UserID: nullID(userID), State: string(state), ExpiresAt: expires, CreatedAt: now,
+	})
+	return i.s.translate(err, "ceremony")
+}
+
+// TakeCeremony returns a ceremony's state and deletes it, once.
+func (i *IdentityStore) TakeCeremony(ctx context.Context, hash []byte, now time.Time) (int64, []byte, error) {
+	var userID int64
+	var state []byte
+	err := i.s.inTx(ctx, func(t *Store) error {
+		r, err := t.q.CeremonyGet(ctx, hashKey(hash))
+		if err != nil {
+			return t.translate(err, "ceremony")
+		}
+		n, err := t.q.CeremonyDelete(ctx, hashKey(hash))
+		if err != nil {
+			return t.translate(err, "ceremony")
+		}
+		if n == 0 || !now.Before(r.ExpiresAt) {
+			return platform.Errorf(platform.ENOTFOUND, "ceremony not found")
+		}
+		userID, state = r.UserID.Int64, []byte(r.State)
+		return nil
+	})
+	return userID, state, err
+}
+
 // CreateSession stores a new session by its token hash.
 func (i *IdentityStore) CreateSession(ctx context.Context, s *identity.Session) error {
 	id, err := i.s.writeQ().SessionInsert(ctx, dbsqlc.SessionInsertParams{

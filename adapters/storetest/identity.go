@@ -26,6 +26,7 @@ func RunIdentity(t *testing.T, open func(t *testing.T) identity.Store) {
 		{"TOTPStepOnce", testTOTP},
 		{"RecoveryCodesOnce", testRecoveryCodes},
 		{"Passkeys", testPasskeys},
+		{"CeremoniesTakenOnce", testCeremonies},
 		{"Sessions", testSessions},
 		{"APITokens", testAPITokens},
 		{"AuditLog", testAuditLog},
@@ -240,6 +241,30 @@ func testPasskeys(t *testing.T, s identity.Store) {
 	if list, _ := s.ListPasskeys(ctx, u.ID); len(list) != 1 {
 		t.Fatalf("after delete: %d passkeys", len(list))
 	}
+}
+
+func testCeremonies(t *testing.T, s identity.Store) {
+	u := NewUser(t, s, "cer@example.com", identity.RoleCustomer)
+	must(t, s.SaveCeremony(ctx, hashOf("login"), 0, []byte(`{"challenge":"abc"}`), t0.Add(5*time.Minute), t0))
+	must(t, s.SaveCeremony(ctx, hashOf("register"), u.ID, []byte(`{}`), t0.Add(5*time.Minute), t0))
+	must(t, s.SaveCeremony(ctx, hashOf("old"), u.ID, []byte(`{}`), t0.Add(time.Minute), t0))
+	wins := concurrently(t, 6, func() (bool, error) {
+		id, state, err := s.TakeCeremony(ctx, hashOf("login"), t0)
+		if platform.ErrorCode(err) == platform.ENOTFOUND {
+			return false, nil
+		}
+		return err == nil && id == 0 && string(state) == `{"challenge":"abc"}`, err
+	})
+	if wins != 1 {
+		t.Fatalf("a ceremony was taken %d times", wins)
+	}
+	id, _, err := s.TakeCeremony(ctx, hashOf("register"), t0)
+	must(t, err)
+	if id != u.ID {
+		t.Fatalf("ceremony user %d, want %d", id, u.ID)
+	}
+	_, _, err = s.TakeCeremony(ctx, hashOf("old"), t0.Add(time.Minute))
+	wantCode(t, err, platform.ENOTFOUND)
 }
 
 func testSessions(t *testing.T, s identity.Store) {

@@ -457,3 +457,11 @@ type UserRole struct {
 	UserID int64
 	RoleID int64
 }
+
+type WebauthnCeremony struct {
+	TokenHash string
+	UserID    sql.NullInt64
+	State     string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}

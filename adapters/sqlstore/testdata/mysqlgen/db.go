@@ -45,6 +45,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.auditListStmt, err = db.PrepareContext(ctx, auditList); err != nil {
 		return nil, fmt.Errorf("error preparing query AuditList: %w", err)
 	}
+	if q.ceremonyDeleteStmt, err = db.PrepareContext(ctx, ceremonyDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query CeremonyDelete: %w", err)
+	}
+	if q.ceremonyGetStmt, err = db.PrepareContext(ctx, ceremonyGet); err != nil {
+		return nil, fmt.Errorf("error preparing query CeremonyGet: %w", err)
+	}
+	if q.ceremonyInsertStmt, err = db.PrepareContext(ctx, ceremonyInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query CeremonyInsert: %w", err)
+	}
+	if q.ceremonyPruneStmt, err = db.PrepareContext(ctx, ceremonyPrune); err != nil {
+		return nil, fmt.Errorf("error preparing query CeremonyPrune: %w", err)
+	}
 	if q.configOptionInsertStmt, err = db.PrepareContext(ctx, configOptionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionInsert: %w", err)
 	}
@@ -374,6 +386,26 @@ func (q *Queries) Close() error {
 	if q.auditListStmt != nil {
 		if cerr := q.auditListStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing auditListStmt: %w", cerr)
+		}
+	}
+	if q.ceremonyDeleteStmt != nil {
+		if cerr := q.ceremonyDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ceremonyDeleteStmt: %w", cerr)
+		}
+	}
+	if q.ceremonyGetStmt != nil {
+		if cerr := q.ceremonyGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ceremonyGetStmt: %w", cerr)
+		}
+	}
+	if q.ceremonyInsertStmt != nil {
+		if cerr := q.ceremonyInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ceremonyInsertStmt: %w", cerr)
+		}
+	}
+	if q.ceremonyPruneStmt != nil {
+		if cerr := q.ceremonyPruneStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ceremonyPruneStmt: %w", cerr)
 		}
 	}
 	if q.configOptionInsertStmt != nil {
@@ -907,6 +939,10 @@ type Queries struct {
 	aPITokenTouchStmt                        *sql.Stmt
 	auditInsertStmt                          *sql.Stmt
 	auditListStmt                            *sql.Stmt
+	ceremonyDeleteStmt                       *sql.Stmt
+	ceremonyGetStmt                          *sql.Stmt
+	ceremonyInsertStmt                       *sql.Stmt
+	ceremonyPruneStmt                        *sql.Stmt
 	configOptionInsertStmt                   *sql.Stmt
 	configOptionListByPlanStmt               *sql.Stmt
 	configOptionPriceInsertStmt              *sql.Stmt
@@ -1017,6 +1053,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		aPITokenTouchStmt:                        q.aPITokenTouchStmt,
 		auditInsertStmt:                          q.auditInsertStmt,
 		auditListStmt:                            q.auditListStmt,
+		ceremonyDeleteStmt:                       q.ceremonyDeleteStmt,
+		ceremonyGetStmt:                          q.ceremonyGetStmt,
+		ceremonyInsertStmt:                       q.ceremonyInsertStmt,
+		ceremonyPruneStmt:                        q.ceremonyPruneStmt,
 		configOptionInsertStmt:                   q.configOptionInsertStmt,
 		configOptionListByPlanStmt:               q.configOptionListByPlanStmt,
 		configOptionPriceInsertStmt:              q.configOptionPriceInsertStmt,
