@@ -18,6 +18,8 @@ import (
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/httpapi"
+	"ezscale.cloud/platform/adapters/passkey"
+	"ezscale.cloud/platform/adapters/passkey/passkeytest"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/secretbox"
@@ -60,7 +62,13 @@ func newEnv(t *testing.T, s identity.Store, jobs jobLister) *env {
 	e := &env{t: t, store: s, jobs: jobs, keys: keys, clock: platform.NewManualClock(time.Now())}
 	cfg := httpapi.DefaultConfig()
 	cfg.InsecureCookies = true
-	api, err := httpapi.New(cfg, identity.NewService(s, keys, e.clock, identity.DefaultConfig()))
+	passkeys, err := passkey.New(passkey.Config{
+		RPID: "ezscale.cloud", RPDisplayName: "EZSCALE", RPOrigins: []string{passkeyOrigin}, UserHandleKey: key,
+	}, s, e.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := httpapi.New(cfg, identity.NewService(s, keys, e.clock, identity.DefaultConfig()), passkeys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +404,7 @@ func TestAdminGateGuardsAdminRoutesOnly(t *testing.T) {
 			http.Error(w, "no Access token", http.StatusForbidden)
 		})
 	}
-	api, err := httpapi.New(cfg, identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig()))
+	api, err := httpapi.New(cfg, identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,4 +423,87 @@ func TestAdminGateGuardsAdminRoutesOnly(t *testing.T) {
 	if gated != 1 {
 		t.Fatalf("the gate saw %d requests, want only the admin one", gated)
 	}
+}
+
+// passkeyOrigin is the page the software authenticator's browser is on.
+const passkeyOrigin = "https://my.ezscale.cloud"
+
+// ceremony runs a WebAuthn ceremony through the API: begin, let the
+// authenticator answer, finish; it returns the finish's status.
+func (c *client) ceremony(begin, finish string, answer func(options json.RawMessage) []byte, extra map[string]any, out any) int {
+	c.e.t.Helper()
+	var started struct{ Options json.RawMessage }
+	c.want(http.StatusOK, "POST", begin, nil, &started)
+	var cred map[string]any
+	if err := json.Unmarshal(answer(started.Options), &cred); err != nil {
+		c.e.t.Fatal(err)
+	}
+	body := map[string]any{"credential": cred}
+	for k, v := range extra {
+		body[k] = v
+	}
+	return c.do("POST", finish, body, out)
+}
+
+func TestPasskeysOverHTTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		c := e.customer("keys@example.com")
+		phone := passkeytest.NewAuthenticator(passkeyOrigin)
+		register := func(o json.RawMessage) []byte {
+			resp, err := phone.Register(t, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		if got := c.ceremony("/account/passkeys/begin", "/account/passkeys/finish", register, map[string]any{"name": "Phone"}, nil); got != http.StatusCreated {
+			t.Fatalf("registering a passkey: %d", got)
+		}
+		var keys struct{ Passkeys []struct{ Name string } }
+		c.want(http.StatusOK, "GET", "/account/passkeys", nil, &keys)
+		if len(keys.Passkeys) != 1 || keys.Passkeys[0].Name != "Phone" {
+			t.Fatalf("passkeys: %+v", keys)
+		}
+
+		// Log in on a new browser with the passkey alone: no email typed,
+		// and the session has passed its second factor.
+		fresh := e.client()
+		login := func(o json.RawMessage) []byte { return phone.Login(t, o) }
+		var res struct{ User struct{ Email string } }
+		if got := fresh.ceremony("/auth/passkey/begin", "/auth/passkey/finish", login, nil, &res); got != http.StatusOK || res.User.Email != "keys@example.com" {
+			t.Fatalf("passkey login: %d %+v", got, res)
+		}
+		var who struct {
+			SecondFactor bool `json:"second_factor_passed"`
+		}
+		fresh.want(http.StatusOK, "GET", "/auth/me", nil, &who)
+		if !who.SecondFactor {
+			t.Fatal("a passkey login did not count as the second factor")
+		}
+
+		// A finish replayed with the same ceremony cookie finds nothing.
+		var started struct{ Options json.RawMessage }
+		replay := e.client()
+		replay.want(http.StatusOK, "POST", "/auth/passkey/begin", nil, &started)
+		var cred map[string]any
+		json.Unmarshal(phone.Login(t, started.Options), &cred)
+		replay.want(http.StatusOK, "POST", "/auth/passkey/finish", map[string]any{"credential": cred}, nil)
+		replay.want(http.StatusUnauthorized, "POST", "/auth/passkey/finish", map[string]any{"credential": cred}, nil)
+
+		// The passkey also passes the second factor after a password login.
+		e.clock.Advance(time.Minute)
+		pw := e.client()
+		var first struct {
+			SecondFactorRequired bool `json:"second_factor_required"`
+		}
+		pw.want(http.StatusOK, "POST", "/auth/login", map[string]string{"email": "keys@example.com", "password": password}, &first)
+		if !first.SecondFactorRequired {
+			t.Fatal("an account with a passkey did not owe a second factor")
+		}
+		pw.want(http.StatusForbidden, "GET", "/account/passkeys", nil, nil)
+		if got := pw.ceremony("/auth/second-factor/passkey/begin", "/auth/second-factor/passkey/finish", login, nil, nil); got != http.StatusNoContent {
+			t.Fatalf("passkey second factor: %d", got)
+		}
+		pw.want(http.StatusOK, "GET", "/account/passkeys", nil, nil)
+	})
 }

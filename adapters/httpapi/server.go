@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -42,6 +43,7 @@ func DefaultConfig() Config {
 type Server struct {
 	cfg      Config
 	id       *identity.Service
+	passkeys *passkey.Service
 	sessions *SessionStore
 	api      huma.API
 	handler  http.Handler
@@ -51,12 +53,13 @@ type Server struct {
 // APIPrefix is where the REST API lives.
 const APIPrefix = "/api/v1"
 
-// New builds the API over the identity service.
-func New(cfg Config, id *identity.Service) (*Server, error) {
+// New builds the API over the identity service and, when passkeys is not
+// nil, the WebAuthn ceremonies.
+func New(cfg Config, id *identity.Service, passkeys *passkey.Service) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, id: id, sessions: NewSessionStore(id, cfg.InsecureCookies), log: cfg.Logger}
+	s := &Server{cfg: cfg, id: id, passkeys: passkeys, sessions: NewSessionStore(id, cfg.InsecureCookies), log: cfg.Logger}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("EZSCALE Platform API", "1.0.0")
 	hc.OpenAPIPath = APIPrefix + "/openapi"
@@ -69,6 +72,9 @@ func New(cfg Config, id *identity.Service) (*Server, error) {
 	s.registerAuth()
 	s.registerAccount()
 	s.registerAdmin()
+	if passkeys != nil {
+		s.registerPasskeys()
+	}
 
 	csrf := http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {

@@ -3,7 +3,9 @@ package passkey_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -16,6 +18,7 @@ import (
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/passkey"
+	"ezscale.cloud/platform/adapters/passkey/passkeytest"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/identity"
 )
@@ -61,11 +64,11 @@ func (f *fixture) newUser(t *testing.T) *identity.User {
 
 // register runs a registration ceremony for user on a, naming the
 // passkey name.
-func (f *fixture) register(t *testing.T, user *identity.User, a *virtualAuthenticator, name string) *identity.Passkey {
+func (f *fixture) register(t *testing.T, user *identity.User, a *passkeytest.Authenticator, name string) *identity.Passkey {
 	t.Helper()
 	options, state, err := f.svc.BeginRegistration(ctx, user)
 	must(t, err)
-	response, err := a.register(t, options)
+	response, err := a.Register(t, options)
 	must(t, err)
 	pk, err := f.svc.FinishRegistration(ctx, user, state, name, response)
 	must(t, err)
@@ -73,11 +76,11 @@ func (f *fixture) register(t *testing.T, user *identity.User, a *virtualAuthenti
 }
 
 // login runs a discoverable login ceremony on a.
-func (f *fixture) login(t *testing.T, a *virtualAuthenticator) (*identity.User, *identity.Passkey, error) {
+func (f *fixture) login(t *testing.T, a *passkeytest.Authenticator) (*identity.User, *identity.Passkey, error) {
 	t.Helper()
 	options, state, err := f.svc.BeginLogin(ctx)
 	must(t, err)
-	return f.svc.FinishLogin(ctx, state, a.login(t, options))
+	return f.svc.FinishLogin(ctx, state, a.Login(t, options))
 }
 
 // storedSignCount returns the signature counter stored with passkey id.
@@ -135,11 +138,11 @@ func TestPasskeys(t *testing.T) {
 
 func testRegisterTwoAndLogIn(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	yubikey, phone := newAuthenticator(origin), newAuthenticator(origin)
+	yubikey, phone := passkeytest.NewAuthenticator(origin), passkeytest.NewAuthenticator(origin)
 
 	options, _, err := f.svc.BeginRegistration(ctx, user)
 	must(t, err)
-	o := decodeOptions[creationOptions](t, options).PublicKey
+	o := passkeytest.DecodeOptions[passkeytest.CreationOptions](t, options).PublicKey
 	if o.AuthenticatorSelection.ResidentKey != "required" || o.AuthenticatorSelection.UserVerification != "preferred" || o.Attestation != "none" {
 		t.Fatalf("registration asks for %+v, attestation %q; want a resident key, preferred verification, no attestation", o.AuthenticatorSelection, o.Attestation)
 	}
@@ -152,7 +155,7 @@ func testRegisterTwoAndLogIn(t *testing.T, f *fixture) {
 	if first.UserID != user.ID || first.Name != "YubiKey" || second.Name != "Phone" || !first.CreatedAt.Equal(t0) {
 		t.Fatalf("registered %+v and %+v", first, second)
 	}
-	if want := sha256Of(yubikey.creds[0].id); !bytes.Equal(first.CredentialHash, want) {
+	if want := sha256Of(yubikey.Creds[0].ID); !bytes.Equal(first.CredentialHash, want) {
 		t.Fatalf("credential hash %x, want SHA-256 of the credential id %x", first.CredentialHash, want)
 	}
 	keys, err := f.store.ListPasskeys(ctx, user.ID)
@@ -165,15 +168,15 @@ func testRegisterTwoAndLogIn(t *testing.T, f *fixture) {
 	// refuses to register again rather than replace it.
 	options, _, err = f.svc.BeginRegistration(ctx, user)
 	must(t, err)
-	if n := len(decodeOptions[creationOptions](t, options).PublicKey.ExcludeCredentials); n != 2 {
+	if n := len(passkeytest.DecodeOptions[passkeytest.CreationOptions](t, options).PublicKey.ExcludeCredentials); n != 2 {
 		t.Fatalf("%d credentials excluded, want 2", n)
 	}
-	if _, err := yubikey.register(t, options); !errors.Is(err, errExcluded) {
+	if _, err := yubikey.Register(t, options); !errors.Is(err, passkeytest.ErrExcluded) {
 		t.Fatalf("registering an authenticator twice: %v, want it excluded", err)
 	}
 
 	for _, tc := range []struct {
-		a    *virtualAuthenticator
+		a    *passkeytest.Authenticator
 		want *identity.Passkey
 	}{{yubikey, first}, {phone, second}} {
 		f.clock.Advance(time.Minute)
@@ -182,8 +185,8 @@ func testRegisterTwoAndLogIn(t *testing.T, f *fixture) {
 		if got.ID != user.ID || got.Email != user.Email || pk.ID != tc.want.ID || !pk.LastUsedAt.Equal(f.clock.Now()) {
 			t.Fatalf("logged in as %d with passkey %d used at %v; want %d with %d at %v", got.ID, pk.ID, pk.LastUsedAt, user.ID, tc.want.ID, f.clock.Now())
 		}
-		if n := f.storedSignCount(t, user.ID, pk.ID); n != tc.a.creds[0].signCount {
-			t.Fatalf("stored sign count %d, authenticator's %d", n, tc.a.creds[0].signCount)
+		if n := f.storedSignCount(t, user.ID, pk.ID); n != tc.a.Creds[0].SignCount {
+			t.Fatalf("stored sign count %d, authenticator's %d", n, tc.a.Creds[0].SignCount)
 		}
 	}
 }
@@ -192,8 +195,8 @@ func testRegisterTwoAndLogIn(t *testing.T, f *fixture) {
 // zero every time, and must keep working.
 func testCounterless(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	synced := newAuthenticator(origin)
-	synced.counterless = true
+	synced := passkeytest.NewAuthenticator(origin)
+	synced.Counterless = true
 	f.register(t, user, synced, "iCloud Keychain")
 	for range 3 {
 		_, _, err := f.login(t, synced)
@@ -203,17 +206,17 @@ func testCounterless(t *testing.T, f *fixture) {
 
 func testSecondFactor(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	yubikey, phone := newAuthenticator(origin), newAuthenticator(origin)
+	yubikey, phone := passkeytest.NewAuthenticator(origin), passkeytest.NewAuthenticator(origin)
 	f.register(t, user, yubikey, "YubiKey")
 	want := f.register(t, user, phone, "Phone")
 
 	options, state, err := f.svc.BeginSecondFactor(ctx, user)
 	must(t, err)
-	allowed := decodeOptions[requestOptions](t, options).PublicKey.AllowCredentials
-	if len(allowed) != 2 || !bytes.Equal(allowed[0].ID, yubikey.creds[0].id) || !bytes.Equal(allowed[1].ID, phone.creds[0].id) {
+	allowed := passkeytest.DecodeOptions[passkeytest.RequestOptions](t, options).PublicKey.AllowCredentials
+	if len(allowed) != 2 || !bytes.Equal(allowed[0].ID, yubikey.Creds[0].ID) || !bytes.Equal(allowed[1].ID, phone.Creds[0].ID) {
 		t.Fatalf("allowed credentials %v, want the user's two", allowed)
 	}
-	pk, err := f.svc.FinishSecondFactor(ctx, user, state, phone.login(t, options))
+	pk, err := f.svc.FinishSecondFactor(ctx, user, state, phone.Login(t, options))
 	must(t, err)
 	if pk.ID != want.ID || !pk.LastUsedAt.Equal(t0) {
 		t.Fatalf("second factor used passkey %d at %v, want %d at %v", pk.ID, pk.LastUsedAt, want.ID, t0)
@@ -225,31 +228,31 @@ func testSecondFactor(t *testing.T, f *fixture) {
 
 func testWrongOrigin(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	phishing := newAuthenticator("https://ezscale-cloud.example")
+	phishing := passkeytest.NewAuthenticator("https://ezscale-cloud.example")
 
 	options, state, err := f.svc.BeginRegistration(ctx, user)
 	must(t, err)
-	response, err := phishing.register(t, options)
+	response, err := phishing.Register(t, options)
 	must(t, err)
 	_, err = f.svc.FinishRegistration(ctx, user, state, "Phished", response)
 	wantCode(t, err, platform.EUNAUTHORIZED)
 
 	// The same credential presented through a phishing page at login.
-	a := newAuthenticator(origin)
+	a := passkeytest.NewAuthenticator(origin)
 	f.register(t, user, a, "YubiKey")
-	a.origin = "https://ezscale-cloud.example"
+	a.Origin = "https://ezscale-cloud.example"
 	_, _, err = f.login(t, a)
 	wantCode(t, err, platform.EUNAUTHORIZED)
 }
 
 func testReplay(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	a := newAuthenticator(origin)
+	a := passkeytest.NewAuthenticator(origin)
 	f.register(t, user, a, "YubiKey")
 
 	options, state, err := f.svc.BeginLogin(ctx)
 	must(t, err)
-	response := a.login(t, options)
+	response := a.Login(t, options)
 	_, _, err = f.svc.FinishLogin(ctx, state, response)
 	must(t, err)
 
@@ -268,7 +271,7 @@ func testReplay(t *testing.T, f *fixture) {
 	options, state, err = f.svc.BeginLogin(ctx)
 	must(t, err)
 	f.clock.Advance(passkey.CeremonyTimeout)
-	_, _, err = f.svc.FinishLogin(ctx, state, a.login(t, options))
+	_, _, err = f.svc.FinishLogin(ctx, state, a.Login(t, options))
 	wantCode(t, err, platform.EUNAUTHORIZED)
 
 	// No state (the caller deleted it), and the state of another ceremony.
@@ -276,14 +279,14 @@ func testReplay(t *testing.T, f *fixture) {
 	wantCode(t, err, platform.EUNAUTHORIZED)
 	options, state, err = f.svc.BeginSecondFactor(ctx, user)
 	must(t, err)
-	_, _, err = f.svc.FinishLogin(ctx, state, a.login(t, options))
+	_, _, err = f.svc.FinishLogin(ctx, state, a.Login(t, options))
 	wantCode(t, err, platform.EUNAUTHORIZED)
 
 	// A registration state is bound to the user it was begun for.
 	other := f.newUser(t)
 	options, state, err = f.svc.BeginRegistration(ctx, user)
 	must(t, err)
-	response, err = newAuthenticator(origin).register(t, options)
+	response, err = passkeytest.NewAuthenticator(origin).Register(t, options)
 	must(t, err)
 	_, err = f.svc.FinishRegistration(ctx, other, state, "Stolen", response)
 	wantCode(t, err, platform.EUNAUTHORIZED)
@@ -291,7 +294,7 @@ func testReplay(t *testing.T, f *fixture) {
 
 func testRollback(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	a := newAuthenticator(origin)
+	a := passkeytest.NewAuthenticator(origin)
 	pk := f.register(t, user, a, "YubiKey")
 	for range 5 {
 		_, _, err := f.login(t, a)
@@ -299,7 +302,7 @@ func testRollback(t *testing.T, f *fixture) {
 	}
 	// A copy of the key made after its second use signs with the copy's
 	// counter.
-	a.creds[0].signCount = 2
+	a.Creds[0].SignCount = 2
 	_, _, err := f.login(t, a)
 	wantCode(t, err, platform.EUNAUTHORIZED)
 	if n := f.storedSignCount(t, user.ID, pk.ID); n != 5 {
@@ -309,27 +312,27 @@ func testRollback(t *testing.T, f *fixture) {
 
 func testOtherUsersPasskey(t *testing.T, f *fixture) {
 	alice, mallory := f.newUser(t), f.newUser(t)
-	alicesKey, mallorysKey := newAuthenticator(origin), newAuthenticator(origin)
+	alicesKey, mallorysKey := passkeytest.NewAuthenticator(origin), passkeytest.NewAuthenticator(origin)
 	f.register(t, alice, alicesKey, "YubiKey")
 	f.register(t, mallory, mallorysKey, "YubiKey")
 
 	// Mallory answers Alice's second-factor challenge with her own key.
 	options, state, err := f.svc.BeginSecondFactor(ctx, alice)
 	must(t, err)
-	_, err = f.svc.FinishSecondFactor(ctx, alice, state, mallorysKey.creds[0].assert(t, options))
+	_, err = f.svc.FinishSecondFactor(ctx, alice, state, mallorysKey.Creds[0].Assert(t, options))
 	wantCode(t, err, platform.EUNAUTHORIZED)
 
 	// Mallory logs in with her key but claims Alice's user handle.
-	aliceHandle := alicesKey.creds[0].userHandle
+	aliceHandle := alicesKey.Creds[0].UserHandle
 	options, state, err = f.svc.BeginLogin(ctx)
 	must(t, err)
-	_, _, err = f.svc.FinishLogin(ctx, state, mallorysKey.creds[0].assertAs(t, options, aliceHandle))
+	_, _, err = f.svc.FinishLogin(ctx, state, mallorysKey.Creds[0].AssertAs(t, options, aliceHandle))
 	wantCode(t, err, platform.EUNAUTHORIZED)
 }
 
 func testDeletedPasskey(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	lost, kept := newAuthenticator(origin), newAuthenticator(origin)
+	lost, kept := passkeytest.NewAuthenticator(origin), passkeytest.NewAuthenticator(origin)
 	pk := f.register(t, user, lost, "Lost key")
 	f.register(t, user, kept, "Kept key")
 	must(t, f.store.DeletePasskey(ctx, user.ID, pk.ID))
@@ -339,16 +342,16 @@ func testDeletedPasskey(t *testing.T, f *fixture) {
 
 	options, state, err := f.svc.BeginSecondFactor(ctx, user)
 	must(t, err)
-	if n := len(decodeOptions[requestOptions](t, options).PublicKey.AllowCredentials); n != 1 {
+	if n := len(passkeytest.DecodeOptions[passkeytest.RequestOptions](t, options).PublicKey.AllowCredentials); n != 1 {
 		t.Fatalf("%d credentials allowed after a delete, want 1", n)
 	}
-	_, err = f.svc.FinishSecondFactor(ctx, user, state, lost.creds[0].assert(t, options))
+	_, err = f.svc.FinishSecondFactor(ctx, user, state, lost.Creds[0].Assert(t, options))
 	wantCode(t, err, platform.EUNAUTHORIZED)
 }
 
 func testBannedUser(t *testing.T, f *fixture) {
 	user := f.newUser(t)
-	a := newAuthenticator(origin)
+	a := passkeytest.NewAuthenticator(origin)
 	f.register(t, user, a, "YubiKey")
 	must(t, f.store.SetUserStatus(ctx, user.ID, identity.UserBanned, t0))
 	_, _, err := f.login(t, a)
@@ -360,7 +363,7 @@ func testBadInput(t *testing.T, f *fixture) {
 	for _, name := range []string{"", "   ", strings.Repeat("é", passkey.MaxNameLength+1), "tab\tname", "\xff"} {
 		options, state, err := f.svc.BeginRegistration(ctx, user)
 		must(t, err)
-		response, err := newAuthenticator(origin).register(t, options)
+		response, err := passkeytest.NewAuthenticator(origin).Register(t, options)
 		must(t, err)
 		_, err = f.svc.FinishRegistration(ctx, user, state, name, response)
 		wantField(t, err, "name")
@@ -372,13 +375,15 @@ func testBadInput(t *testing.T, f *fixture) {
 	wantField(t, err, "response")
 
 	// A response whose signature does not match what was signed.
-	a := newAuthenticator(origin)
+	a := passkeytest.NewAuthenticator(origin)
 	f.register(t, user, a, strings.Repeat("é", passkey.MaxNameLength))
 	options, state, err = f.svc.BeginLogin(ctx)
 	must(t, err)
 	var tampered map[string]any
-	must(t, json.Unmarshal(a.login(t, options), &tampered))
-	tampered["response"].(map[string]any)["signature"] = b64(random(70))
+	must(t, json.Unmarshal(a.Login(t, options), &tampered))
+	junk := make([]byte, 70)
+	rand.Read(junk)
+	tampered["response"].(map[string]any)["signature"] = base64.RawURLEncoding.EncodeToString(junk)
 	response, _ := json.Marshal(tampered)
 	_, _, err = f.svc.FinishLogin(ctx, state, response)
 	wantCode(t, err, platform.EUNAUTHORIZED)

@@ -1,4 +1,8 @@
-package passkey_test
+// Package passkeytest is a software passkey for tests: an authenticator
+// and the browser in front of it, written in Go, that answers WebAuthn
+// ceremonies the way a real one does, so ceremonies run end to end
+// without a browser.
+package passkeytest
 
 import (
 	"bytes"
@@ -25,37 +29,41 @@ const (
 	flagAttestedCredData = 0x40
 )
 
-// errExcluded is what the authenticator answers when asked to register
+// ErrExcluded is what the authenticator answers when asked to register
 // again for an account it holds a credential of (the browser's
 // InvalidStateError).
-var errExcluded = errors.New("authenticator holds an excluded credential")
+var ErrExcluded = errors.New("authenticator holds an excluded credential")
 
-// virtualAuthenticator is a software security key together with the
+// Authenticator is a software security key together with the
 // browser in front of it: it makes discoverable ES256 credentials and
 // answers the options of a ceremony with the JSON a browser posts
 // (PublicKeyCredential.toJSON()), reporting origin as the page's origin.
-type virtualAuthenticator struct {
-	origin string
+type Authenticator struct {
+	// Origin is the page the browser reports the ceremony on; a test
+	// changes it to play a phishing page.
+	Origin string
 	aaguid []byte
-	// counterless authenticators always report a signature counter of
+	// Counterless authenticators always report a signature counter of
 	// zero, as passkeys synced by Apple and Google do.
-	counterless bool
-	creds       []*virtualCredential
+	Counterless bool
+	Creds       []*Credential
 }
 
-// virtualCredential is one discoverable credential the authenticator
+// Credential is one discoverable credential the authenticator
 // holds.
-type virtualCredential struct {
-	owner      *virtualAuthenticator
-	id         []byte
+type Credential struct {
+	owner      *Authenticator
+	ID         []byte
 	rpID       string
-	userHandle []byte
+	UserHandle []byte
 	key        *ecdsa.PrivateKey
-	signCount  uint32
+	SignCount  uint32
 }
 
-func newAuthenticator(origin string) *virtualAuthenticator {
-	return &virtualAuthenticator{origin: origin, aaguid: random(16)}
+// NewAuthenticator returns an authenticator with no credentials whose
+// browser reports origin.
+func NewAuthenticator(origin string) *Authenticator {
+	return &Authenticator{Origin: origin, aaguid: random(16)}
 }
 
 func random(n int) []byte {
@@ -66,9 +74,9 @@ func random(n int) []byte {
 
 var b64 = base64.RawURLEncoding.EncodeToString
 
-// creationOptions is the part of BeginRegistration's options a browser
+// CreationOptions is the part of BeginRegistration's options a browser
 // and authenticator act on.
-type creationOptions struct {
+type CreationOptions struct {
 	PublicKey struct {
 		RP   struct{ ID string }
 		User struct {
@@ -84,9 +92,9 @@ type creationOptions struct {
 	}
 }
 
-// requestOptions is the part of a login's options a browser and
+// RequestOptions is the part of a login's options a browser and
 // authenticator act on.
-type requestOptions struct {
+type RequestOptions struct {
 	PublicKey struct {
 		Challenge        protocol.URLEncodedBase64
 		RPID             string `json:"rpId"`
@@ -95,7 +103,8 @@ type requestOptions struct {
 	}
 }
 
-func decodeOptions[T any](t testing.TB, options json.RawMessage) T {
+// DecodeOptions reads a ceremony's options JSON into T.
+func DecodeOptions[T any](t testing.TB, options json.RawMessage) T {
 	t.Helper()
 	var o T
 	if err := json.Unmarshal(options, &o); err != nil {
@@ -104,15 +113,15 @@ func decodeOptions[T any](t testing.TB, options json.RawMessage) T {
 	return o
 }
 
-// register answers BeginRegistration's options: it makes a new key pair
+// Register answers BeginRegistration's options: it makes a new key pair
 // for the account (replacing any credential it held for it, as
 // authenticators do) and returns the attestation response, format "none".
-func (a *virtualAuthenticator) register(t testing.TB, options json.RawMessage) ([]byte, error) {
+func (a *Authenticator) Register(t testing.TB, options json.RawMessage) ([]byte, error) {
 	t.Helper()
-	o := decodeOptions[creationOptions](t, options).PublicKey
+	o := DecodeOptions[CreationOptions](t, options).PublicKey
 	for _, ex := range o.ExcludeCredentials {
-		if slices.ContainsFunc(a.creds, func(c *virtualCredential) bool { return bytes.Equal(c.id, ex.ID) }) {
-			return nil, errExcluded
+		if slices.ContainsFunc(a.Creds, func(c *Credential) bool { return bytes.Equal(c.ID, ex.ID) }) {
+			return nil, ErrExcluded
 		}
 	}
 	if !slices.ContainsFunc(o.PubKeyCredParams, func(p struct{ Alg int64 }) bool {
@@ -124,68 +133,68 @@ func (a *virtualAuthenticator) register(t testing.TB, options json.RawMessage) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &virtualCredential{owner: a, id: random(32), rpID: o.RP.ID, userHandle: o.User.ID, key: key}
-	a.creds = slices.DeleteFunc(a.creds, func(old *virtualCredential) bool {
-		return old.rpID == c.rpID && bytes.Equal(old.userHandle, c.userHandle)
+	c := &Credential{owner: a, ID: random(32), rpID: o.RP.ID, UserHandle: o.User.ID, key: key}
+	a.Creds = slices.DeleteFunc(a.Creds, func(old *Credential) bool {
+		return old.rpID == c.rpID && bytes.Equal(old.UserHandle, c.UserHandle)
 	})
-	a.creds = append(a.creds, c)
+	a.Creds = append(a.Creds, c)
 
-	attested := slices.Concat(a.aaguid, binary.BigEndian.AppendUint16(nil, uint16(len(c.id))), c.id, c.coseKey(t))
+	attested := slices.Concat(a.aaguid, binary.BigEndian.AppendUint16(nil, uint16(len(c.ID))), c.ID, c.coseKey(t))
 	attObj, err := webauthncbor.Marshal(struct {
 		Fmt      string         `cbor:"fmt"`
 		AttStmt  map[string]any `cbor:"attStmt"`
 		AuthData []byte         `cbor:"authData"`
-	}{"none", map[string]any{}, authenticatorData(c.rpID, flagUserPresent|flagUserVerified|flagAttestedCredData, c.signCount, attested)})
+	}{"none", map[string]any{}, authenticatorData(c.rpID, flagUserPresent|flagUserVerified|flagAttestedCredData, c.SignCount, attested)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return credentialJSON(c.id, map[string]any{
-		"clientDataJSON":    b64(clientDataJSON(t, "webauthn.create", o.Challenge, a.origin)),
+	return credentialJSON(c.ID, map[string]any{
+		"clientDataJSON":    b64(clientDataJSON(t, "webauthn.create", o.Challenge, a.Origin)),
 		"attestationObject": b64(attObj),
 		"transports":        []string{"usb"},
 	}), nil
 }
 
-// login answers a login's options with the first of the authenticator's
+// Login answers a login's options with the first of the authenticator's
 // credentials they allow (any for the site, when they list none) and
 // returns the assertion response.
-func (a *virtualAuthenticator) login(t testing.TB, options json.RawMessage) []byte {
+func (a *Authenticator) Login(t testing.TB, options json.RawMessage) []byte {
 	t.Helper()
-	o := decodeOptions[requestOptions](t, options).PublicKey
-	for _, c := range a.creds {
+	o := DecodeOptions[RequestOptions](t, options).PublicKey
+	for _, c := range a.Creds {
 		allowed := len(o.AllowCredentials) == 0 || slices.ContainsFunc(o.AllowCredentials, func(d struct{ ID protocol.URLEncodedBase64 }) bool {
-			return bytes.Equal(d.ID, c.id)
+			return bytes.Equal(d.ID, c.ID)
 		})
 		if c.rpID == o.RPID && allowed {
-			return c.assert(t, options)
+			return c.Assert(t, options)
 		}
 	}
 	t.Fatalf("the authenticator holds no credential the options allow")
 	return nil
 }
 
-// assert signs options' challenge with c whether the options allow c or
+// Assert signs options' challenge with c whether the options allow c or
 // not, as a tampered-with browser could.
-func (c *virtualCredential) assert(t testing.TB, options json.RawMessage) []byte {
-	return c.assertAs(t, options, c.userHandle)
+func (c *Credential) Assert(t testing.TB, options json.RawMessage) []byte {
+	return c.AssertAs(t, options, c.UserHandle)
 }
 
-// assertAs is assert returning userHandle as the user handle.
-func (c *virtualCredential) assertAs(t testing.TB, options json.RawMessage, userHandle []byte) []byte {
+// AssertAs is Assert returning userHandle as the user handle.
+func (c *Credential) AssertAs(t testing.TB, options json.RawMessage, userHandle []byte) []byte {
 	t.Helper()
-	o := decodeOptions[requestOptions](t, options).PublicKey
-	if !c.owner.counterless {
-		c.signCount++
+	o := DecodeOptions[RequestOptions](t, options).PublicKey
+	if !c.owner.Counterless {
+		c.SignCount++
 	}
-	clientData := clientDataJSON(t, "webauthn.get", o.Challenge, c.owner.origin)
-	authData := authenticatorData(c.rpID, flagUserPresent|flagUserVerified, c.signCount, nil)
+	clientData := clientDataJSON(t, "webauthn.get", o.Challenge, c.owner.Origin)
+	authData := authenticatorData(c.rpID, flagUserPresent|flagUserVerified, c.SignCount, nil)
 	clientDataHash := sha256.Sum256(clientData)
 	digest := sha256.Sum256(slices.Concat(authData, clientDataHash[:]))
 	sig, err := ecdsa.SignASN1(rand.Reader, c.key, digest[:])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return credentialJSON(c.id, map[string]any{
+	return credentialJSON(c.ID, map[string]any{
 		"clientDataJSON":    b64(clientData),
 		"authenticatorData": b64(authData),
 		"signature":         b64(sig),
@@ -195,7 +204,7 @@ func (c *virtualCredential) assertAs(t testing.TB, options json.RawMessage, user
 
 // coseKey returns c's public key as a COSE_Key (RFC 9052): EC2 on P-256
 // for ES256.
-func (c *virtualCredential) coseKey(t testing.TB) []byte {
+func (c *Credential) coseKey(t testing.TB) []byte {
 	t.Helper()
 	point, err := c.key.PublicKey.Bytes() // 0x04 || x || y
 	if err != nil {
