@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"ezscale.cloud/platform/adapters/storetest"
+	"ezscale.cloud/platform/queries"
 )
 
 func TestMigrateUpStatusDown(t *testing.T) {
@@ -35,11 +38,32 @@ func TestMigrateUpStatusDown(t *testing.T) {
 			step("up", "applied 00001_platform.sql")
 			step("up", "already up to date")
 			step("status", "applied 20")
-			step("down", "rolled back 00001_platform.sql")
+			// Every migration rolls back, newest first, to an empty
+			// database that migrates up again.
+			names := migrationNames(t)
+			for i := len(names) - 1; i >= 0; i-- {
+				step("down", "rolled back "+names[i])
+			}
 			step("status", "pending")
 			step("down", "nothing to roll back")
+			step("up", "applied "+names[len(names)-1])
 		})
 	}
+}
+
+// migrationNames lists the embedded migrations in order; both dialects
+// have the same numbers and names.
+func migrationNames(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(queries.SQLiteMigrations(), "*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no migrations embedded: %v", err)
+	}
+	mysqlNames, _ := fs.Glob(queries.MySQLMigrations(), "*.sql")
+	if !slices.Equal(names, mysqlNames) {
+		t.Fatalf("the dialects' migrations differ:\n sqlite %v\n mysql  %v", names, mysqlNames)
+	}
+	return names
 }
 
 func TestMigrateRefusesBadArguments(t *testing.T) {
