@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,11 +30,12 @@ type jobLister interface {
 }
 
 type harness struct {
-	store identity.Store
-	jobs  jobLister
-	clock *platform.ManualClock
-	keys  *secretbox.Keyring
-	svc   *identity.Service
+	store    identity.Store
+	jobs     jobLister
+	clock    *platform.ManualClock
+	keys     *secretbox.Keyring
+	keyBytes []byte
+	svc      *identity.Service
 }
 
 // eachStore runs fn on fresh SQLite and MariaDB stores.
@@ -55,7 +58,7 @@ func newHarness(t *testing.T, s identity.Store, jobs jobLister) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{store: s, jobs: jobs, clock: platform.NewManualClock(start), keys: keys}
+	h := &harness{store: s, jobs: jobs, clock: platform.NewManualClock(start), keys: keys, keyBytes: key}
 	h.svc = identity.NewService(s, keys, h.clock, identity.DefaultConfig())
 	return h
 }
@@ -408,4 +411,102 @@ func TestCustomerSeesOthersResourcesAsNotFound(t *testing.T) {
 		err = identity.Authorize(mallory.Actor(), identity.ActionRead, identity.KindInvoice, alice.User.ID)
 		wantCode(t, err, platform.ENOTFOUND)
 	})
+}
+
+func TestProfileAndStaffFields(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		h.verifiedCustomer(t, "prof@example.com")
+		_, a := h.login(t, "prof@example.com")
+		admin := h.staff(t, "desk@example.com", identity.PermSettingsWrite)
+		h.passTOTP(t, admin)
+		mustOK(t, h.svc.UpdateCustomerProfile(ctx, admin, a.User.ID, identity.Profile{Name: "Ada", TaxExempt: true, AdminNotes: "reseller"}, meta))
+		// The customer edits their profile but cannot touch the exemption
+		// or the notes, and does not see the notes.
+		mustOK(t, h.svc.UpdateProfile(ctx, a, identity.Profile{Name: "Ada L.", Country: "de", Phone: "+49 30 1", TaxExempt: false, AdminNotes: "mine now"}, meta))
+		stored, _ := h.store.GetProfile(ctx, a.User.ID)
+		if stored.Name != "Ada L." || stored.Country != "DE" || !stored.TaxExempt || stored.AdminNotes != "reseller" {
+			t.Fatalf("stored profile: %+v", stored)
+		}
+		own, err := h.svc.GetProfile(ctx, a)
+		mustOK(t, err)
+		if own.AdminNotes != "" {
+			t.Fatal("a customer sees the staff notes")
+		}
+		err = h.svc.UpdateProfile(ctx, a, identity.Profile{Country: "Germany"}, meta)
+		if platform.ErrorField(err) != "country" {
+			t.Fatalf("a bad country: %v", err)
+		}
+		entries, _ := h.store.ListAudit(ctx, identity.AuditFilter{Action: "profile.updated", ResourceID: fmt.Sprint(a.User.ID)})
+		if len(entries) != 2 {
+			t.Fatalf("%d profile audit rows, want 2", len(entries))
+		}
+	})
+}
+
+func TestGrantAndRevokeRoleAudited(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		boss := h.staff(t, "boss@example.com", identity.PermSettingsWrite)
+		h.passTOTP(t, boss)
+		newbie := h.staff(t, "newbie@example.com")
+		mustOK(t, h.svc.GrantRole(ctx, boss, newbie.User.ID, "billing", []identity.Permission{identity.PermBillingRefund}, meta))
+		u, _ := h.store.GetUser(ctx, newbie.User.ID)
+		if !u.Can(identity.PermBillingRefund) {
+			t.Fatalf("granted permissions: %v", u.Permissions)
+		}
+		wantCode(t, h.svc.GrantRole(ctx, boss, boss.User.ID, "everything", identity.AllPermissions(), meta), platform.EFORBIDDEN)
+		customer := h.verifiedCustomer(t, "c@example.com")
+		err := h.svc.GrantRole(ctx, boss, customer.ID, "billing", nil, meta)
+		if platform.ErrorField(err) != "user" {
+			t.Fatalf("a role for a customer: %v", err)
+		}
+		mustOK(t, h.svc.RevokeRole(ctx, boss, newbie.User.ID, "billing", meta))
+		granted, _ := h.store.ListAudit(ctx, identity.AuditFilter{Action: "permission.granted"})
+		revoked, _ := h.store.ListAudit(ctx, identity.AuditFilter{Action: "permission.revoked"})
+		if len(granted) != 1 || len(revoked) != 1 || granted[0].ActorID != boss.User.ID || !strings.Contains(string(granted[0].After), "billing.refund") {
+			t.Fatalf("permission audit: %+v / %+v", granted, revoked)
+		}
+	})
+}
+
+func TestRotateSecretsReSealsTOTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		h.verifiedCustomer(t, "rot@example.com")
+		_, a := h.login(t, "rot@example.com")
+		secret, _, err := h.svc.BeginTOTP(ctx, a)
+		mustOK(t, err)
+		code, _ := totp.GenerateCode(secret, h.clock.Now())
+		_, err = h.svc.ConfirmTOTP(ctx, a, code, meta)
+		mustOK(t, err)
+		// A new primary key arrives; the old one stays until rotation ends.
+		k2 := make([]byte, 32)
+		rand.Read(k2)
+		old, _ := h.store.GetTOTP(ctx, a.User.ID)
+		rotated, err := secretbox.NewKeyring("k2", map[string][]byte{"k2": k2, "k1": h.keyBytes})
+		mustOK(t, err)
+		n, err := h.svc.RotateSecrets(ctx, rotated)
+		mustOK(t, err)
+		again, _ := h.svc.RotateSecrets(ctx, rotated)
+		if n != 1 || again != 0 {
+			t.Fatalf("rotated %d then %d, want 1 then 0", n, again)
+		}
+		now, _ := h.store.GetTOTP(ctx, a.User.ID)
+		if now.SealedSecret == old.SealedSecret || !strings.HasPrefix(now.SealedSecret, "v1.k2.") {
+			t.Fatalf("secret not re-sealed with k2: %q", now.SealedSecret[:8])
+		}
+		// The service, now on the new keyring alone, still checks codes.
+		svc := identity.NewService(h.store, mustKeyring(t, "k2", k2), h.clock, identity.DefaultConfig())
+		h.clock.Advance(time.Minute)
+		res, err := svc.Login(ctx, "rot@example.com", "correct horse battery", meta)
+		mustOK(t, err)
+		b, _ := svc.Authenticate(ctx, res.Token)
+		code, _ = totp.GenerateCode(secret, h.clock.Now())
+		mustOK(t, svc.VerifyTOTP(ctx, b, code, meta))
+	})
+}
+
+func mustKeyring(t *testing.T, id string, key []byte) *secretbox.Keyring {
+	t.Helper()
+	k, err := secretbox.NewKeyring(id, map[string][]byte{id: key})
+	mustOK(t, err)
+	return k
 }

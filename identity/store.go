@@ -45,6 +45,10 @@ type Store interface {
 	GetTOTP(ctx context.Context, userID int64) (*TOTPCredential, error)
 	ConfirmTOTP(ctx context.Context, userID int64, now time.Time) error
 	DeleteTOTP(ctx context.Context, userID int64) error
+	ListTOTP(ctx context.Context) ([]*TOTPCredential, error)
+	// ReplaceTOTPSecret swaps a sealed secret for the same secret sealed
+	// anew (a key rotation) if it is still old; it reports whether it was.
+	ReplaceTOTPSecret(ctx context.Context, userID int64, old, sealed string) (bool, error)
 	// AdvanceTOTPStep records step as the last accepted TOTP time step and
 	// reports false when a step at or after it was accepted already.
 	AdvanceTOTPStep(ctx context.Context, userID, step int64) (bool, error)

@@ -507,3 +507,24 @@ func TestPasskeysOverHTTP(t *testing.T) {
 		pw.want(http.StatusOK, "GET", "/account/passkeys", nil, nil)
 	})
 }
+
+func TestProfileOverHTTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		c := e.customer("addr@example.com")
+		c.want(http.StatusNoContent, "PUT", "/account/profile", map[string]any{"name": "Ada", "country": "DE", "shipping_city": "Hamburg", "tax_exempt": true}, nil)
+		var p struct {
+			Name         string
+			ShippingCity string `json:"shipping_city"`
+			TaxExempt    bool   `json:"tax_exempt"`
+		}
+		c.want(http.StatusOK, "GET", "/account/profile", nil, &p)
+		if p.Name != "Ada" || p.ShippingCity != "Hamburg" || p.TaxExempt {
+			t.Fatalf("profile: %+v (a customer must not exempt themselves from tax)", p)
+		}
+		var problem struct{ Errors []struct{ Location string } }
+		c.want(http.StatusUnprocessableEntity, "PUT", "/account/profile", map[string]any{"country": "D1"}, &problem)
+		if len(problem.Errors) != 1 || problem.Errors[0].Location != "body.country" {
+			t.Fatalf("bad country problem: %+v", problem)
+		}
+	})
+}

@@ -72,6 +72,7 @@ func New(cfg Config, id *identity.Service, passkeys *passkey.Service) (*Server, 
 	s.registerAuth()
 	s.registerAccount()
 	s.registerAdmin()
+	s.registerProfile()
 	if passkeys != nil {
 		s.registerPasskeys()
 	}

@@ -270,6 +270,31 @@ func (i *IdentityStore) DeleteTOTP(ctx context.Context, userID int64) error {
 	return i.s.translate(i.s.writeQ().TOTPDelete(ctx, userID), "totp")
 }
 
+// ListTOTP returns every TOTP credential, for key rotation.
+func (i *IdentityStore) ListTOTP(ctx context.Context) ([]*identity.TOTPCredential, error) {
+	rows, err := i.s.q.TOTPList(ctx)
+	if err != nil {
+		return nil, i.s.translate(err, "totp")
+	}
+	out := make([]*identity.TOTPCredential, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, &identity.TOTPCredential{
+			UserID: r.UserID, SealedSecret: r.SecretEnc, LastStep: r.LastStep,
+			ConfirmedAt: timeOf(r.ConfirmedAt), CreatedAt: r.CreatedAt.UTC(),
+		})
+	}
+	return out, nil
+}
+
+// ReplaceTOTPSecret compare-and-sets a sealed TOTP secret.
+func (i *IdentityStore) ReplaceTOTPSecret(ctx context.Context, userID int64, old, sealed string) (bool, error) {
+	n, err := i.s.writeQ().TOTPUpdateSecret(ctx, dbsqlc.TOTPUpdateSecretParams{SecretEnc: sealed, UserID: userID, SecretEnc_2: old})
+	if err != nil {
+		return false, i.s.translate(err, "totp")
+	}
+	return n == 1, nil
+}
+
 // AdvanceTOTPStep compare-and-sets the last accepted time step.
 func (i *IdentityStore) AdvanceTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
 	n, err := i.s.writeQ().TOTPAdvanceStep(ctx, dbsqlc.TOTPAdvanceStepParams{LastStep: step, UserID: userID, LastStep_2: step})

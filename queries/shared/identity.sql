@@ -175,3 +175,11 @@ LIMIT 100;
 
 -- name: RateLimitPrune :execrows
 DELETE FROM rate_limits WHERE window_start < ?;
+
+-- name: TOTPList :many
+SELECT * FROM totp_credentials ORDER BY user_id;
+
+-- name: TOTPUpdateSecret :execrows
+-- Compare-and-set on the sealed secret, so a rotation never overwrites a
+-- secret the user replaced meanwhile.
+UPDATE totp_credentials SET secret_enc = ? WHERE user_id = ? AND secret_enc = ?;

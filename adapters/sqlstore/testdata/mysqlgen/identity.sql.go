@@ -950,6 +950,59 @@ func (q *Queries) TOTPInsert(ctx context.Context, arg TOTPInsertParams) error {
 	return err
 }
 
+const tOTPList = `-- name: TOTPList :many
+SELECT user_id, secret_enc, last_step, confirmed_at, created_at FROM totp_credentials ORDER BY user_id
+`
+
+func (q *Queries) TOTPList(ctx context.Context) ([]TotpCredential, error) {
+	rows, err := q.query(ctx, q.tOTPListStmt, tOTPList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TotpCredential
+	for rows.Next() {
+		var i TotpCredential
+		if err := rows.Scan(
+			&i.UserID,
+			&i.SecretEnc,
+			&i.LastStep,
+			&i.ConfirmedAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const tOTPUpdateSecret = `-- name: TOTPUpdateSecret :execrows
+UPDATE totp_credentials SET secret_enc = ? WHERE user_id = ? AND secret_enc = ?
+`
+
+type TOTPUpdateSecretParams struct {
+	SecretEnc   string
+	UserID      int64
+	SecretEnc_2 string
+}
+
+// Compare-and-set on the sealed secret, so a rotation never overwrites a
+// secret the user replaced meanwhile.
+func (q *Queries) TOTPUpdateSecret(ctx context.Context, arg TOTPUpdateSecretParams) (int64, error) {
+	result, err := q.exec(ctx, q.tOTPUpdateSecretStmt, tOTPUpdateSecret, arg.SecretEnc, arg.UserID, arg.SecretEnc_2)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const userGetByEmail = `-- name: UserGetByEmail :one
 SELECT id, email, password_hash, role, status, created_at, updated_at, email_verified_at FROM users WHERE email = ?
 `
