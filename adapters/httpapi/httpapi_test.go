@@ -528,3 +528,22 @@ func TestProfileOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenAPIDocument(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLiteMemory(t).Identity(), nil)
+	resp, err := http.Get(e.srv.URL + httpapi.APIPrefix + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Paths   map[string]any
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("openapi: %d %v", resp.StatusCode, err)
+	}
+	if doc.OpenAPI != "3.1.0" || doc.Paths[httpapi.APIPrefix+"/auth/login"] == nil || doc.Paths[httpapi.APIPrefix+"/auth/passkey/finish"] == nil {
+		t.Fatalf("openapi %q with %d paths", doc.OpenAPI, len(doc.Paths))
+	}
+}
