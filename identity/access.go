@@ -273,3 +273,28 @@ func (s *Service) ListAudit(ctx context.Context, a *Authenticated, f AuditFilter
 	}
 	return s.store.ListAudit(ctx, f)
 }
+
+// ListUserSessions returns a user's live sessions to staff who may see
+// them (or to the user themself).
+func (s *Service) ListUserSessions(ctx context.Context, a *Authenticated, userID int64) ([]*Session, error) {
+	if err := Authorize(a.Actor(), ActionRead, KindSession, userID); err != nil {
+		return nil, err
+	}
+	return s.store.ListSessions(ctx, userID, s.now())
+}
+
+// RevokeUserSession ends one of a user's sessions on behalf of staff, for a
+// stolen laptop say; audited with the staff member as actor.
+func (s *Service) RevokeUserSession(ctx context.Context, a *Authenticated, userID, sessionID int64, m Meta) error {
+	if err := Authorize(a.Actor(), ActionRevoke, KindSession, userID); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx Store) error {
+		if err := tx.RevokeSession(ctx, userID, sessionID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, a.User.ID, a.Session.ImpersonatorID, "session.revoked", "session", sessionID, m,
+			nil, map[string]int64{"user_id": userID})
+	})
+}

@@ -19,6 +19,12 @@ type statusInput struct {
 	}
 }
 
+type userSessionInput struct {
+	request
+	ID      int64 `path:"id"`
+	Session int64 `path:"session"`
+}
+
 type impersonateOutput struct {
 	SetCookie []http.Cookie `header:"Set-Cookie"`
 	Body      struct {
@@ -71,6 +77,29 @@ func (s *Server) registerAdmin() {
 			return nil, apiError(s.log, unauthorized("account status changes need a staff session"))
 		}
 		return nil, apiError(s.log, s.id.SetUserStatus(ctx, p.auth, in.ID, identity.UserStatus(in.Body.Status), s.meta(in.r)))
+	})
+
+	huma.Register(s.api, huma.Operation{
+		OperationID: "list-user-sessions", Method: http.MethodGet, Path: adminPrefix + "users/{id}/sessions", Tags: []string{"admin"},
+		Summary: "List a user's live sessions", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *idInput) (*sessionsOutput, error) {
+		list, err := s.id.ListUserSessions(ctx, principalFrom(ctx).auth, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &sessionsOutput{}
+		out.Body.Sessions = []sessionBody{}
+		for _, x := range list {
+			out.Body.Sessions = append(out.Body.Sessions, sessionBody{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, CreatedAt: x.CreatedAt,
+				LastSeenAt: x.LastSeenAt, Impersonation: x.ImpersonatorID != 0})
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "revoke-user-session", Method: http.MethodDelete, Path: adminPrefix + "users/{id}/sessions/{session}", Tags: []string{"admin"},
+		Summary: "Log a user out of one session", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *userSessionInput) (*struct{}, error) {
+		return nil, apiError(s.log, s.id.RevokeUserSession(ctx, principalFrom(ctx).auth, in.ID, in.Session, s.meta(in.r)))
 	})
 
 	huma.Register(s.api, huma.Operation{

@@ -253,6 +253,18 @@ func TestAdminRouteNeedsSecondFactor(t *testing.T) {
 		// The suspended customer's session is gone.
 		customer.want(http.StatusUnauthorized, "GET", "/auth/me", nil, nil)
 
+		// Staff list and end another user's sessions.
+		admin.want(http.StatusNoContent, "PUT", fmt.Sprintf("/admin/users/%d/status", who.User.ID), map[string]string{"status": "active"}, nil)
+		laptop := e.client()
+		laptop.want(http.StatusOK, "POST", "/auth/login", map[string]string{"email": "cust@example.com", "password": password}, nil)
+		var listed struct{ Sessions []struct{ ID int64 } }
+		admin.want(http.StatusOK, "GET", fmt.Sprintf("/admin/users/%d/sessions", who.User.ID), nil, &listed)
+		if len(listed.Sessions) != 1 {
+			t.Fatalf("staff see %d sessions, want 1", len(listed.Sessions))
+		}
+		admin.want(http.StatusNoContent, "DELETE", fmt.Sprintf("/admin/users/%d/sessions/%d", who.User.ID, listed.Sessions[0].ID), nil, nil)
+		laptop.want(http.StatusUnauthorized, "GET", "/auth/me", nil, nil)
+
 		// A new admin session owes the second factor before anything else.
 		e.clock.Advance(time.Minute)
 		again := e.client()
@@ -546,4 +558,29 @@ func TestOpenAPIDocument(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" || doc.Paths[httpapi.APIPrefix+"/auth/login"] == nil || doc.Paths[httpapi.APIPrefix+"/auth/passkey/finish"] == nil {
 		t.Fatalf("openapi %q with %d paths", doc.OpenAPI, len(doc.Paths))
 	}
+}
+
+func TestAdminGetsInAfterPasskey(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		admin := e.staff("keyed@example.com", identity.PermAuditRead)
+		admin.want(http.StatusForbidden, "GET", "/admin/audit", nil, nil)
+		key := passkeytest.NewAuthenticator(passkeyOrigin)
+		register := func(o json.RawMessage) []byte {
+			resp, err := key.Register(t, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		if got := admin.ceremony("/account/passkeys/begin", "/account/passkeys/finish", register, map[string]any{"name": "YubiKey"}, nil); got != http.StatusCreated {
+			t.Fatalf("registering: %d", got)
+		}
+		// Registering is not passing: a second factor must be used.
+		admin.want(http.StatusForbidden, "GET", "/admin/audit", nil, nil)
+		login := func(o json.RawMessage) []byte { return key.Login(t, o) }
+		if got := admin.ceremony("/auth/second-factor/passkey/begin", "/auth/second-factor/passkey/finish", login, nil, nil); got != http.StatusNoContent {
+			t.Fatalf("passkey second factor: %d", got)
+		}
+		admin.want(http.StatusOK, "GET", "/admin/audit", nil, nil)
+	})
 }
