@@ -202,6 +202,37 @@ type MrrEvent struct {
 	AfterAmount    int64
 }
 
+type Oauth2Client struct {
+	ClientID          string
+	Name              string
+	SecretHash        string
+	RedirectUrisJson  string
+	GrantTypesJson    string
+	ResponseTypesJson string
+	ScopesJson        string
+	IsPublic          bool
+	CreatedAt         time.Time
+}
+
+type Oauth2Consent struct {
+	UserID     int64
+	ClientID   string
+	ScopesJson string
+	GrantedAt  time.Time
+}
+
+type Oauth2Token struct {
+	Kind        string
+	Signature   string
+	RequestID   string
+	ClientID    string
+	UserID      int64
+	RequestJson string
+	Active      bool
+	ExpiresAt   sql.NullTime
+	CreatedAt   time.Time
+}
+
 type OneTimeToken struct {
 	ID        int64
 	UserID    int64

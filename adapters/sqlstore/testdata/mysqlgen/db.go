@@ -132,6 +132,48 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.mRREventListBeforeStmt, err = db.PrepareContext(ctx, mRREventListBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query MRREventListBefore: %w", err)
 	}
+	if q.oAuth2ClientDeleteStmt, err = db.PrepareContext(ctx, oAuth2ClientDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ClientDelete: %w", err)
+	}
+	if q.oAuth2ClientGetStmt, err = db.PrepareContext(ctx, oAuth2ClientGet); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ClientGet: %w", err)
+	}
+	if q.oAuth2ClientInsertStmt, err = db.PrepareContext(ctx, oAuth2ClientInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ClientInsert: %w", err)
+	}
+	if q.oAuth2ClientListStmt, err = db.PrepareContext(ctx, oAuth2ClientList); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ClientList: %w", err)
+	}
+	if q.oAuth2ConsentDeleteStmt, err = db.PrepareContext(ctx, oAuth2ConsentDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ConsentDelete: %w", err)
+	}
+	if q.oAuth2ConsentDeleteByClientStmt, err = db.PrepareContext(ctx, oAuth2ConsentDeleteByClient); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ConsentDeleteByClient: %w", err)
+	}
+	if q.oAuth2ConsentGetStmt, err = db.PrepareContext(ctx, oAuth2ConsentGet); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ConsentGet: %w", err)
+	}
+	if q.oAuth2ConsentInsertStmt, err = db.PrepareContext(ctx, oAuth2ConsentInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2ConsentInsert: %w", err)
+	}
+	if q.oAuth2TokenDeactivateStmt, err = db.PrepareContext(ctx, oAuth2TokenDeactivate); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenDeactivate: %w", err)
+	}
+	if q.oAuth2TokenDeactivateByRequestStmt, err = db.PrepareContext(ctx, oAuth2TokenDeactivateByRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenDeactivateByRequest: %w", err)
+	}
+	if q.oAuth2TokenDeleteStmt, err = db.PrepareContext(ctx, oAuth2TokenDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenDelete: %w", err)
+	}
+	if q.oAuth2TokenDeleteByClientStmt, err = db.PrepareContext(ctx, oAuth2TokenDeleteByClient); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenDeleteByClient: %w", err)
+	}
+	if q.oAuth2TokenGetStmt, err = db.PrepareContext(ctx, oAuth2TokenGet); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenGet: %w", err)
+	}
+	if q.oAuth2TokenInsertStmt, err = db.PrepareContext(ctx, oAuth2TokenInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query OAuth2TokenInsert: %w", err)
+	}
 	if q.oneTimeTokenGetByHashStmt, err = db.PrepareContext(ctx, oneTimeTokenGetByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query OneTimeTokenGetByHash: %w", err)
 	}
@@ -537,6 +579,76 @@ func (q *Queries) Close() error {
 	if q.mRREventListBeforeStmt != nil {
 		if cerr := q.mRREventListBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing mRREventListBeforeStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ClientDeleteStmt != nil {
+		if cerr := q.oAuth2ClientDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ClientDeleteStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ClientGetStmt != nil {
+		if cerr := q.oAuth2ClientGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ClientGetStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ClientInsertStmt != nil {
+		if cerr := q.oAuth2ClientInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ClientInsertStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ClientListStmt != nil {
+		if cerr := q.oAuth2ClientListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ClientListStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ConsentDeleteStmt != nil {
+		if cerr := q.oAuth2ConsentDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ConsentDeleteStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ConsentDeleteByClientStmt != nil {
+		if cerr := q.oAuth2ConsentDeleteByClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ConsentDeleteByClientStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ConsentGetStmt != nil {
+		if cerr := q.oAuth2ConsentGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ConsentGetStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2ConsentInsertStmt != nil {
+		if cerr := q.oAuth2ConsentInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2ConsentInsertStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenDeactivateStmt != nil {
+		if cerr := q.oAuth2TokenDeactivateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenDeactivateStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenDeactivateByRequestStmt != nil {
+		if cerr := q.oAuth2TokenDeactivateByRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenDeactivateByRequestStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenDeleteStmt != nil {
+		if cerr := q.oAuth2TokenDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenDeleteStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenDeleteByClientStmt != nil {
+		if cerr := q.oAuth2TokenDeleteByClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenDeleteByClientStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenGetStmt != nil {
+		if cerr := q.oAuth2TokenGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenGetStmt: %w", cerr)
+		}
+	}
+	if q.oAuth2TokenInsertStmt != nil {
+		if cerr := q.oAuth2TokenInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oAuth2TokenInsertStmt: %w", cerr)
 		}
 	}
 	if q.oneTimeTokenGetByHashStmt != nil {
@@ -984,6 +1096,20 @@ type Queries struct {
 	jobListByKindStmt                        *sql.Stmt
 	mRREventInsertStmt                       *sql.Stmt
 	mRREventListBeforeStmt                   *sql.Stmt
+	oAuth2ClientDeleteStmt                   *sql.Stmt
+	oAuth2ClientGetStmt                      *sql.Stmt
+	oAuth2ClientInsertStmt                   *sql.Stmt
+	oAuth2ClientListStmt                     *sql.Stmt
+	oAuth2ConsentDeleteStmt                  *sql.Stmt
+	oAuth2ConsentDeleteByClientStmt          *sql.Stmt
+	oAuth2ConsentGetStmt                     *sql.Stmt
+	oAuth2ConsentInsertStmt                  *sql.Stmt
+	oAuth2TokenDeactivateStmt                *sql.Stmt
+	oAuth2TokenDeactivateByRequestStmt       *sql.Stmt
+	oAuth2TokenDeleteStmt                    *sql.Stmt
+	oAuth2TokenDeleteByClientStmt            *sql.Stmt
+	oAuth2TokenGetStmt                       *sql.Stmt
+	oAuth2TokenInsertStmt                    *sql.Stmt
 	oneTimeTokenGetByHashStmt                *sql.Stmt
 	oneTimeTokenInsertStmt                   *sql.Stmt
 	oneTimeTokenUseStmt                      *sql.Stmt
@@ -1100,6 +1226,20 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		jobListByKindStmt:                        q.jobListByKindStmt,
 		mRREventInsertStmt:                       q.mRREventInsertStmt,
 		mRREventListBeforeStmt:                   q.mRREventListBeforeStmt,
+		oAuth2ClientDeleteStmt:                   q.oAuth2ClientDeleteStmt,
+		oAuth2ClientGetStmt:                      q.oAuth2ClientGetStmt,
+		oAuth2ClientInsertStmt:                   q.oAuth2ClientInsertStmt,
+		oAuth2ClientListStmt:                     q.oAuth2ClientListStmt,
+		oAuth2ConsentDeleteStmt:                  q.oAuth2ConsentDeleteStmt,
+		oAuth2ConsentDeleteByClientStmt:          q.oAuth2ConsentDeleteByClientStmt,
+		oAuth2ConsentGetStmt:                     q.oAuth2ConsentGetStmt,
+		oAuth2ConsentInsertStmt:                  q.oAuth2ConsentInsertStmt,
+		oAuth2TokenDeactivateStmt:                q.oAuth2TokenDeactivateStmt,
+		oAuth2TokenDeactivateByRequestStmt:       q.oAuth2TokenDeactivateByRequestStmt,
+		oAuth2TokenDeleteStmt:                    q.oAuth2TokenDeleteStmt,
+		oAuth2TokenDeleteByClientStmt:            q.oAuth2TokenDeleteByClientStmt,
+		oAuth2TokenGetStmt:                       q.oAuth2TokenGetStmt,
+		oAuth2TokenInsertStmt:                    q.oAuth2TokenInsertStmt,
 		oneTimeTokenGetByHashStmt:                q.oneTimeTokenGetByHashStmt,
 		oneTimeTokenInsertStmt:                   q.oneTimeTokenInsertStmt,
 		oneTimeTokenUseStmt:                      q.oneTimeTokenUseStmt,
