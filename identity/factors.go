@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"ezscale.cloud/platform"
 )
@@ -61,7 +62,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a *Authenticated, code string
 			return err
 		}
 		codes = plain
-		if err := tx.MarkSessionSecondFactor(ctx, a.Session.ID, now); err != nil {
+		if err := elevate(ctx, tx, a, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, a.User.ID, 0, "second_factor.added", "user", a.User.ID, m, nil, map[string]string{"method": "totp"})
@@ -144,7 +145,7 @@ func (s *Service) secondFactor(ctx context.Context, a *Authenticated, m Meta, me
 		if err := check(tx); err != nil {
 			return err
 		}
-		if err := tx.MarkSessionSecondFactor(ctx, a.Session.ID, now); err != nil {
+		if err := elevate(ctx, tx, a, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, a.User.ID, 0, "second_factor.passed", "session", a.Session.ID, m, nil, map[string]string{"method": method})
@@ -158,6 +159,21 @@ func (s *Service) secondFactor(ctx context.Context, a *Authenticated, m Meta, me
 		return err
 	}
 	a.Session.SecondFactorAt = now
+	return nil
+}
+
+// elevate records that the session passed a second factor and gives it a
+// new token: a privilege change gets a new session id, so a token seen
+// before it (fixed by an attacker, or logged) is worth nothing after.
+func elevate(ctx context.Context, tx Store, a *Authenticated, now time.Time) error {
+	if err := tx.MarkSessionSecondFactor(ctx, a.Session.ID, now); err != nil {
+		return err
+	}
+	plain, hash := NewToken(TokenPrefixSession)
+	if err := tx.RotateSessionToken(ctx, a.Session.ID, hash); err != nil {
+		return err
+	}
+	a.NewToken, a.Session.TokenHash = plain, hash
 	return nil
 }
 

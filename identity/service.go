@@ -349,6 +349,10 @@ type Authenticated struct {
 	Session *Session
 	User    *User
 	Data    []byte
+	// NewToken is the session's new token after a privilege change (a
+	// second factor passed); the caller must hand it to the client, whose
+	// old token no longer works.
+	NewToken string
 }
 
 // Actor is who acts through this session, for the authorization policy.

@@ -230,7 +230,10 @@ func TestTOTPAndRecoveryCodes(t *testing.T) {
 		wantCode(t, h.svc.VerifyTOTP(ctx, b, skewed, meta), platform.EUNAUTHORIZED)
 		stale, _ := totp.GenerateCode(secret, h.clock.Now().Add(-2*time.Minute))
 		wantCode(t, h.svc.VerifyTOTP(ctx, b, stale, meta), platform.EUNAUTHORIZED)
-		again, err := h.svc.Authenticate(ctx, res.Token)
+		// Passing the second factor gave the session a new token.
+		_, err = h.svc.Authenticate(ctx, res.Token)
+		wantCode(t, err, platform.EUNAUTHORIZED)
+		again, err := h.svc.Authenticate(ctx, b.NewToken)
 		mustOK(t, err)
 		if again.Session.SecondFactorAt.IsZero() {
 			t.Fatal("the passed second factor was not saved on the session")

@@ -77,6 +77,10 @@ type Store interface {
 	// session is an ENOTFOUND.
 	TouchSession(ctx context.Context, id int64, seen time.Time, data []byte) error
 	MarkSessionSecondFactor(ctx context.Context, id int64, at time.Time) error
+	// RotateSessionToken gives a live session a new token (hash), so the
+	// old one, which may have been seen before a privilege change, stops
+	// working.
+	RotateSessionToken(ctx context.Context, id int64, hash []byte) error
 	RevokeSession(ctx context.Context, userID, id int64, at time.Time) error
 	// RevokeOtherSessions revokes every session of the user but keep, and
 	// returns how many it revoked.

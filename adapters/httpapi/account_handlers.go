@@ -53,7 +53,8 @@ type totpBeginOutput struct {
 }
 
 type totpConfirmOutput struct {
-	Body struct {
+	SetCookie []http.Cookie `header:"Set-Cookie"`
+	Body      struct {
 		RecoveryCodes []string `json:"recovery_codes" doc:"Shown once: each lets you in once if the authenticator is lost."`
 	}
 }
@@ -167,11 +168,12 @@ func (s *Server) registerAccount() {
 		OperationID: "totp-confirm", Method: http.MethodPost, Path: APIPrefix + "/account/second-factor/totp/confirm", Tags: []string{"account"},
 		Summary: "Finish setting up an authenticator app with its first code", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *codeInput) (*totpConfirmOutput, error) {
-		codes, err := s.id.ConfirmTOTP(ctx, principalFrom(ctx).auth, in.Body.Code, s.meta(in.r))
+		a := principalFrom(ctx).auth
+		codes, err := s.id.ConfirmTOTP(ctx, a, in.Body.Code, s.meta(in.r))
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &totpConfirmOutput{}
+		out := &totpConfirmOutput{SetCookie: s.newTokenCookie(a)}
 		out.Body.RecoveryCodes = codes
 		return out, nil
 	})

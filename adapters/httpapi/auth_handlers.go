@@ -175,14 +175,16 @@ func (s *Server) registerAuth() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "second-factor-totp", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/totp", Tags: []string{"auth"},
 		Summary: "Pass the second factor with an authenticator code", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
-	}, func(ctx context.Context, in *codeInput) (*struct{}, error) {
-		return nil, s.passed(in.r, s.id.VerifyTOTP(ctx, principalFrom(ctx).auth, in.Body.Code, s.meta(in.r)))
+	}, func(ctx context.Context, in *codeInput) (*elevatedOutput, error) {
+		p := principalFrom(ctx)
+		return s.passed(in.r, p.auth, s.id.VerifyTOTP(ctx, p.auth, in.Body.Code, s.meta(in.r)))
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "second-factor-recovery", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/recovery-code", Tags: []string{"auth"},
 		Summary: "Pass the second factor with a recovery code", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
-	}, func(ctx context.Context, in *codeInput) (*struct{}, error) {
-		return nil, s.passed(in.r, s.id.UseRecoveryCode(ctx, principalFrom(ctx).auth, in.Body.Code, s.meta(in.r)))
+	}, func(ctx context.Context, in *codeInput) (*elevatedOutput, error) {
+		p := principalFrom(ctx)
+		return s.passed(in.r, p.auth, s.id.UseRecoveryCode(ctx, p.auth, in.Body.Code, s.meta(in.r)))
 	})
 
 	huma.Register(s.api, huma.Operation{
@@ -216,15 +218,30 @@ func (s *Server) startSession(ctx context.Context, r *http.Request, res *identit
 	return out, nil
 }
 
-// passed clears the session's pending second factor once one is passed.
-func (s *Server) passed(r *http.Request, err error) error {
+// elevatedOutput carries the session's new cookie after a second factor:
+// passing one changes the session's token.
+type elevatedOutput struct {
+	SetCookie []http.Cookie `header:"Set-Cookie"`
+}
+
+// passed clears the session's pending second factor once one is passed
+// and hands the client the session's new token.
+func (s *Server) passed(r *http.Request, a *identity.Authenticated, err error) (*elevatedOutput, error) {
 	if err != nil {
-		return apiError(s.log, err)
+		return nil, apiError(s.log, err)
 	}
 	sess := s.session(r)
 	delete(sess.Values, secondFactorPending)
 	if err := sess.Save(r, nil); err != nil {
-		return apiError(s.log, err)
+		return nil, apiError(s.log, err)
 	}
-	return nil
+	return &elevatedOutput{SetCookie: s.newTokenCookie(a)}, nil
+}
+
+// newTokenCookie is the cookie with a session's new token, if it has one.
+func (s *Server) newTokenCookie(a *identity.Authenticated) []http.Cookie {
+	if a.NewToken == "" {
+		return nil
+	}
+	return []http.Cookie{*s.sessions.cookie(s.cfg.CookieName, a.NewToken)}
 }

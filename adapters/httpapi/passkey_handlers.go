@@ -200,7 +200,7 @@ func (s *Server) registerPasskeys() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "second-factor-passkey-finish", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/passkey/finish", Tags: []string{"auth"},
 		Summary: "Finish passing the second factor with a passkey", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
-	}, func(ctx context.Context, in *credentialInput) (*struct{}, error) {
+	}, func(ctx context.Context, in *credentialInput) (*elevatedOutput, error) {
 		p := principalFrom(ctx)
 		state, err := s.takeCeremony(ctx, in.r, p.user.ID)
 		if err != nil {
@@ -213,6 +213,6 @@ func (s *Server) registerPasskeys() {
 		if _, err := pk.FinishSecondFactor(ctx, p.user, state, cred); err != nil {
 			return nil, apiError(s.log, err)
 		}
-		return nil, s.passed(in.r, s.id.PassedSecondFactor(ctx, p.auth, "passkey", s.meta(in.r)))
+		return s.passed(in.r, p.auth, s.id.PassedSecondFactor(ctx, p.auth, "passkey", s.meta(in.r)))
 	})
 }

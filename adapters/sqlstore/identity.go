@@ -472,6 +472,12 @@ func (i *IdentityStore) MarkSessionSecondFactor(ctx context.Context, id int64, a
 	return i.s.rowChanged(n, err, "session")
 }
 
+// RotateSessionToken replaces a live session's token hash.
+func (i *IdentityStore) RotateSessionToken(ctx context.Context, id int64, hash []byte) error {
+	n, err := i.s.writeQ().SessionRotateToken(ctx, dbsqlc.SessionRotateTokenParams{TokenHash: hashKey(hash), ID: id})
+	return i.s.rowChanged(n, err, "session")
+}
+
 // RevokeSession ends one of the user's sessions.
 func (i *IdentityStore) RevokeSession(ctx context.Context, userID, id int64, at time.Time) error {
 	n, err := i.s.writeQ().SessionRevoke(ctx, dbsqlc.SessionRevokeParams{RevokedAt: nullTime(at), ID: id, UserID: userID})

@@ -183,3 +183,6 @@ SELECT * FROM totp_credentials ORDER BY user_id;
 -- Compare-and-set on the sealed secret, so a rotation never overwrites a
 -- secret the user replaced meanwhile.
 UPDATE totp_credentials SET secret_enc = ? WHERE user_id = ? AND secret_enc = ?;
+
+-- name: SessionRotateToken :execrows
+UPDATE sessions SET token_hash = ? WHERE id = ? AND revoked_at IS NULL;

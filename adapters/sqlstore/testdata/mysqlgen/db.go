@@ -294,6 +294,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sessionRevokeOthersStmt, err = db.PrepareContext(ctx, sessionRevokeOthers); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionRevokeOthers: %w", err)
 	}
+	if q.sessionRotateTokenStmt, err = db.PrepareContext(ctx, sessionRotateToken); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionRotateToken: %w", err)
+	}
 	if q.sessionTouchStmt, err = db.PrepareContext(ctx, sessionTouch); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionTouch: %w", err)
 	}
@@ -851,6 +854,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sessionRevokeOthersStmt: %w", cerr)
 		}
 	}
+	if q.sessionRotateTokenStmt != nil {
+		if cerr := q.sessionRotateTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionRotateTokenStmt: %w", cerr)
+		}
+	}
 	if q.sessionTouchStmt != nil {
 		if cerr := q.sessionTouchStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sessionTouchStmt: %w", cerr)
@@ -1150,6 +1158,7 @@ type Queries struct {
 	sessionMarkSecondFactorStmt              *sql.Stmt
 	sessionRevokeStmt                        *sql.Stmt
 	sessionRevokeOthersStmt                  *sql.Stmt
+	sessionRotateTokenStmt                   *sql.Stmt
 	sessionTouchStmt                         *sql.Stmt
 	settingGetStmt                           *sql.Stmt
 	settingInsertStmt                        *sql.Stmt
@@ -1280,6 +1289,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sessionMarkSecondFactorStmt:              q.sessionMarkSecondFactorStmt,
 		sessionRevokeStmt:                        q.sessionRevokeStmt,
 		sessionRevokeOthersStmt:                  q.sessionRevokeOthersStmt,
+		sessionRotateTokenStmt:                   q.sessionRotateTokenStmt,
 		sessionTouchStmt:                         q.sessionTouchStmt,
 		settingGetStmt:                           q.settingGetStmt,
 		settingInsertStmt:                        q.settingInsertStmt,

@@ -854,6 +854,23 @@ func (q *Queries) SessionRevokeOthers(ctx context.Context, arg SessionRevokeOthe
 	return result.RowsAffected()
 }
 
+const sessionRotateToken = `-- name: SessionRotateToken :execrows
+UPDATE sessions SET token_hash = ? WHERE id = ? AND revoked_at IS NULL
+`
+
+type SessionRotateTokenParams struct {
+	TokenHash string
+	ID        int64
+}
+
+func (q *Queries) SessionRotateToken(ctx context.Context, arg SessionRotateTokenParams) (int64, error) {
+	result, err := q.exec(ctx, q.sessionRotateTokenStmt, sessionRotateToken, arg.TokenHash, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const sessionTouch = `-- name: SessionTouch :execrows
 UPDATE sessions SET last_seen_at = ?, data_json = ? WHERE id = ? AND revoked_at IS NULL
 `
