@@ -181,11 +181,8 @@ func elevate(ctx context.Context, tx Store, a *Authenticated, now time.Time) err
 // needs a session that passed a second factor, so a stolen password alone
 // cannot switch it off.
 func (s *Service) RemoveTOTP(ctx context.Context, a *Authenticated, m Meta) error {
-	if err := s.ownAccountOnly(a); err != nil {
+	if err := s.confirmedOwner(a); err != nil {
 		return err
-	}
-	if a.Session.SecondFactorAt.IsZero() {
-		return platform.Errorf(platform.EFORBIDDEN, "confirm with your second factor first")
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
@@ -197,6 +194,19 @@ func (s *Service) RemoveTOTP(ctx context.Context, a *Authenticated, m Meta) erro
 		}
 		return audit(ctx, tx, now, a.User.ID, 0, "second_factor.removed", "user", a.User.ID, m, map[string]string{"method": "totp"}, nil)
 	})
+}
+
+// confirmedOwner allows removing a second factor only to the account's
+// owner in a session that passed one, so a stolen password alone cannot
+// switch second factors off.
+func (s *Service) confirmedOwner(a *Authenticated) error {
+	if err := s.ownAccountOnly(a); err != nil {
+		return err
+	}
+	if a.Session.SecondFactorAt.IsZero() {
+		return platform.Errorf(platform.EFORBIDDEN, "confirm with your second factor first")
+	}
+	return nil
 }
 
 // ownAccountOnly refuses security settings changes made while staff

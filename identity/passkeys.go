@@ -62,11 +62,8 @@ func (s *Service) RenamePasskey(ctx context.Context, a *Authenticated, id int64,
 // RemovePasskey removes one of the acting user's passkeys. Like removing an
 // authenticator app, it needs a session that passed a second factor.
 func (s *Service) RemovePasskey(ctx context.Context, a *Authenticated, id int64, m Meta) error {
-	if err := s.ownAccountOnly(a); err != nil {
+	if err := s.confirmedOwner(a); err != nil {
 		return err
-	}
-	if a.Session.SecondFactorAt.IsZero() {
-		return platform.Errorf(platform.EFORBIDDEN, "confirm with your second factor first")
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {

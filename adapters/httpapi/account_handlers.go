@@ -26,6 +26,17 @@ type sessionsOutput struct {
 	}
 }
 
+// sessionsOut lists sessions, marking the one with id current.
+func sessionsOut(list []*identity.Session, current int64) *sessionsOutput {
+	out := &sessionsOutput{}
+	out.Body.Sessions = []sessionBody{}
+	for _, x := range list {
+		out.Body.Sessions = append(out.Body.Sessions, sessionBody{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, CreatedAt: x.CreatedAt,
+			LastSeenAt: x.LastSeenAt, Current: x.ID == current, Impersonation: x.ImpersonatorID != 0})
+	}
+	return out
+}
+
 type idInput struct {
 	request
 	ID int64 `path:"id"`
@@ -119,13 +130,7 @@ func (s *Server) registerAccount() {
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &sessionsOutput{}
-		out.Body.Sessions = []sessionBody{}
-		for _, x := range list {
-			out.Body.Sessions = append(out.Body.Sessions, sessionBody{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, CreatedAt: x.CreatedAt,
-				LastSeenAt: x.LastSeenAt, Current: x.ID == p.auth.Session.ID, Impersonation: x.ImpersonatorID != 0})
-		}
-		return out, nil
+		return sessionsOut(list, p.auth.Session.ID), nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "revoke-session", Method: http.MethodDelete, Path: APIPrefix + "/account/sessions/{id}", Tags: []string{"account"},

@@ -87,13 +87,7 @@ func (s *Server) registerAdmin() {
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &sessionsOutput{}
-		out.Body.Sessions = []sessionBody{}
-		for _, x := range list {
-			out.Body.Sessions = append(out.Body.Sessions, sessionBody{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, CreatedAt: x.CreatedAt,
-				LastSeenAt: x.LastSeenAt, Impersonation: x.ImpersonatorID != 0})
-		}
-		return out, nil
+		return sessionsOut(list, 0), nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "revoke-user-session", Method: http.MethodDelete, Path: adminPrefix + "users/{id}/sessions/{session}", Tags: []string{"admin"},
