@@ -25,6 +25,7 @@ const (
 	JobServiceResume    = "service.unsuspend"
 	JobServiceTerminate = "service.terminate"
 	JobServiceChange    = "service.change_plan"
+	JobPaymentDisputed  = "payment.disputed"
 )
 
 // Job kinds that identity emits. The email jobs carry their link token

@@ -27,49 +27,14 @@ type Payment struct {
 // what is due (an invoice already paid by another payment, or an overpayment)
 // goes to the customer's credit balance, never lost and never applied twice.
 func (s *Service) RecordPayment(ctx context.Context, p Payment) (*Invoice, error) {
-	if p.Gateway == "" || p.GatewayID == "" {
-		return nil, platform.Invalid("gateway_id", "a payment needs its gateway and gateway id")
+	if err := p.validate(); err != nil {
+		return nil, err
 	}
-	if !p.Amount.IsPositive() {
-		return nil, platform.Invalid("amount", "a payment must be positive")
-	}
-	now := s.now()
 	var inv *Invoice
 	err := s.store.InTx(ctx, func(tx Store) error {
 		var err error
-		if inv, err = tx.GetInvoice(ctx, p.InvoiceID); err != nil {
-			return err
-		}
-		if p.Amount.Currency != inv.Currency {
-			return platform.Invalid("amount", "payment in %s for an invoice in %s", p.Amount.Currency, inv.Currency)
-		}
-		if err := s.recordSucceededCharge(ctx, tx, inv, p, now); err != nil {
-			return err
-		}
-		apply := int64(0)
-		if inv.Status == InvoiceOpen {
-			apply = min(p.Amount.Amount, inv.AmountDue())
-		}
-		if surplus := p.Amount.Amount - apply; surplus > 0 {
-			err := tx.AddCredit(ctx, CreditEntry{
-				CustomerID: inv.CustomerID, Currency: inv.Currency, Amount: surplus,
-				Reason: fmt.Sprintf("payment %s beyond the amount due", p.GatewayID), InvoiceID: inv.ID, CreatedAt: now,
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if apply == 0 {
-			return nil
-		}
-		paid, err := inv.ApplyPayment(apply, now)
-		if err != nil {
-			return err
-		}
-		if paid {
-			return s.onPaid(ctx, tx, inv, now)
-		}
-		return tx.UpdateInvoice(ctx, inv)
+		inv, err = s.applyPayment(ctx, tx, p, s.now())
+		return err
 	})
 	if errors.Is(err, errAlreadyRecorded) {
 		return s.store.GetInvoice(ctx, p.InvoiceID)
@@ -78,6 +43,55 @@ func (s *Service) RecordPayment(ctx context.Context, p Payment) (*Invoice, error
 		return nil, err
 	}
 	return inv, nil
+}
+
+func (p Payment) validate() error {
+	if p.Gateway == "" || p.GatewayID == "" {
+		return platform.Invalid("gateway_id", "a payment needs its gateway and gateway id")
+	}
+	if !p.Amount.IsPositive() {
+		return platform.Invalid("amount", "a payment must be positive")
+	}
+	return nil
+}
+
+// applyPayment records a payment and applies it to its invoice inside tx;
+// a payment recorded before is errAlreadyRecorded.
+func (s *Service) applyPayment(ctx context.Context, tx Store, p Payment, now time.Time) (*Invoice, error) {
+	inv, err := tx.GetInvoice(ctx, p.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Amount.Currency != inv.Currency {
+		return nil, platform.Invalid("amount", "payment in %s for an invoice in %s", p.Amount.Currency, inv.Currency)
+	}
+	if err := s.recordSucceededCharge(ctx, tx, inv, p, now); err != nil {
+		return nil, err
+	}
+	apply := int64(0)
+	if inv.Status == InvoiceOpen {
+		apply = min(p.Amount.Amount, inv.AmountDue())
+	}
+	if surplus := p.Amount.Amount - apply; surplus > 0 {
+		err := tx.AddCredit(ctx, CreditEntry{
+			CustomerID: inv.CustomerID, Currency: inv.Currency, Amount: surplus,
+			Reason: fmt.Sprintf("payment %s beyond the amount due", p.GatewayID), InvoiceID: inv.ID, CreatedAt: now,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if apply == 0 {
+		return inv, nil
+	}
+	paid, err := inv.ApplyPayment(apply, now)
+	if err != nil {
+		return nil, err
+	}
+	if paid {
+		return inv, s.onPaid(ctx, tx, inv, now)
+	}
+	return inv, tx.UpdateInvoice(ctx, inv)
 }
 
 var errAlreadyRecorded = errors.New("payment already recorded")

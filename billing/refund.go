@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"ezscale.cloud/platform"
 )
@@ -55,35 +56,46 @@ func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, rea
 	if err != nil {
 		return nil, fmt.Errorf("refund invoice %d: %w", inv.ID, err)
 	}
-	now := s.now()
 	var note *Invoice
 	err = s.store.InTx(ctx, func(tx Store) error {
-		err := tx.CreateTransaction(ctx, &Transaction{
-			InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: s.gateway.Name(), GatewayID: res.ID, Kind: TxRefund,
-			Amount: amount.Amount, Currency: amount.Currency, Status: string(ChargeSucceeded), CreatedAt: now,
-		})
-		if err != nil {
-			return err
-		}
-		// The refund takes back its share of the invoice's tax.
-		tax, err := Money{Amount: inv.Tax, Currency: inv.Currency}.MulFrac(amount.Amount, inv.Total)
-		if err != nil {
-			return err
-		}
-		net := amount.Amount - tax.Amount
-		note = &Invoice{
-			Kind: KindCreditNote, Reason: ReasonRefund, CustomerID: inv.CustomerID, RelatedInvoiceID: inv.ID,
-			Currency: inv.Currency, Status: InvoicePaid, Customer: inv.Customer, Company: s.cfg.Company,
-			TaxRate: inv.TaxRate, TaxName: inv.TaxName, TaxInclusive: inv.TaxInclusive, ReverseCharge: inv.ReverseCharge,
-			Items: []InvoiceItem{{Kind: ItemRefund, Description: fmt.Sprintf("Refund of invoice %s: %s", inv.Number, reason),
-				Quantity: 1, UnitAmount: net, Amount: net, TaxAmount: tax.Amount}},
-			Subtotal: net, Tax: tax.Amount, Total: amount.Amount, AmountPaid: amount.Amount,
-			IssuedAt: now, PaidAt: now, CreatedAt: now,
-		}
-		if err := s.assignNumbers(ctx, tx, now, note); err != nil {
-			return err
-		}
-		return tx.CreateInvoice(ctx, note)
+		var err error
+		note, err = s.recordRefund(ctx, tx, inv, s.gateway.Name(), res.ID, amount, reason, s.now())
+		return err
 	})
 	return note, err
+}
+
+// recordRefund records a gateway's refund of an invoice and issues its
+// credit note, inside tx. A refund recorded before (our own call and its
+// webhook both report it) is errAlreadyRecorded.
+func (s *Service) recordRefund(ctx context.Context, tx Store, inv *Invoice, gateway, refundID string, amount Money, reason string, now time.Time) (*Invoice, error) {
+	err := tx.CreateTransaction(ctx, &Transaction{
+		InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: gateway, GatewayID: refundID, Kind: TxRefund,
+		Amount: amount.Amount, Currency: amount.Currency, Status: string(ChargeSucceeded), CreatedAt: now,
+	})
+	if platform.ErrorCode(err) == platform.ECONFLICT {
+		return nil, errAlreadyRecorded
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The refund takes back its share of the invoice's tax.
+	tax, err := Money{Amount: inv.Tax, Currency: inv.Currency}.MulFrac(amount.Amount, inv.Total)
+	if err != nil {
+		return nil, err
+	}
+	net := amount.Amount - tax.Amount
+	note := &Invoice{
+		Kind: KindCreditNote, Reason: ReasonRefund, CustomerID: inv.CustomerID, RelatedInvoiceID: inv.ID,
+		Currency: inv.Currency, Status: InvoicePaid, Customer: inv.Customer, Company: s.cfg.Company,
+		TaxRate: inv.TaxRate, TaxName: inv.TaxName, TaxInclusive: inv.TaxInclusive, ReverseCharge: inv.ReverseCharge,
+		Items: []InvoiceItem{{Kind: ItemRefund, Description: fmt.Sprintf("Refund of invoice %s: %s", inv.Number, reason),
+			Quantity: 1, UnitAmount: net, Amount: net, TaxAmount: tax.Amount}},
+		Subtotal: net, Tax: tax.Amount, Total: amount.Amount, AmountPaid: amount.Amount,
+		IssuedAt: now, PaidAt: now, CreatedAt: now,
+	}
+	if err := s.assignNumbers(ctx, tx, now, note); err != nil {
+		return nil, err
+	}
+	return note, tx.CreateInvoice(ctx, note)
 }

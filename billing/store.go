@@ -55,6 +55,7 @@ type Store interface {
 	UpdateInvoice(ctx context.Context, inv *Invoice) error
 	ListOpenInvoicesDueBy(ctx context.Context, t time.Time) ([]*Invoice, error)
 	ListInvoicesBySubscription(ctx context.Context, subID int64) ([]*Invoice, error)
+	ListInvoicesByCustomer(ctx context.Context, customerID int64) ([]*Invoice, error)
 	// ReserveNumbers takes n consecutive values from the named sequence and
 	// returns the first. Called inside a transaction, the values return to
 	// the sequence on rollback, which keeps numbering gapless.
@@ -65,6 +66,12 @@ type Store interface {
 	CreateTransaction(ctx context.Context, t *Transaction) error
 	GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*Transaction, error)
 	ListTransactionsByInvoice(ctx context.Context, invoiceID int64) ([]*Transaction, error)
+	// ListPendingCharges returns charges created since t that a gateway
+	// has not settled (waiting for the customer's authentication).
+	ListPendingCharges(ctx context.Context, since time.Time) ([]*Transaction, error)
+	// RecordGatewayEvent records a gateway's event by its id and reports
+	// false when the event was recorded before (a redelivery).
+	RecordGatewayEvent(ctx context.Context, gateway, eventID, eventType string, payload []byte, now time.Time) (bool, error)
 	// UpdateTransactionStatus records a new outcome of a transaction, such
 	// as a charge that needed the customer's authentication succeeding.
 	UpdateTransactionStatus(ctx context.Context, t *Transaction) error
@@ -118,10 +125,12 @@ type Transaction struct {
 // TransactionKind tells charges from refunds.
 type TransactionKind string
 
-// Transaction kinds.
+// Transaction kinds. A dispute is a chargeback the customer's bank opened;
+// it is recorded so staff can answer it and reconcile.
 const (
-	TxCharge TransactionKind = "charge"
-	TxRefund TransactionKind = "refund"
+	TxCharge  TransactionKind = "charge"
+	TxRefund  TransactionKind = "refund"
+	TxDispute TransactionKind = "dispute"
 )
 
 // PaymentMethod is a reference to a card or account saved at a gateway; the

@@ -47,7 +47,10 @@ type keyed struct {
 	refund      *billing.RefundResult
 }
 
-var _ billing.Gateway = (*Gateway)(nil)
+var (
+	_ billing.Gateway        = (*Gateway)(nil)
+	_ billing.PaymentChecker = (*Gateway)(nil)
+)
 
 // New returns an empty fake gateway.
 func New() *Gateway {
@@ -148,6 +151,30 @@ func (g *Gateway) Refund(ctx context.Context, req billing.RefundRequest) (billin
 	res := billing.RefundResult{ID: fmt.Sprintf("re_fake_%d", g.seq), Amount: req.Amount}
 	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, refund: &res}
 	return res, nil
+}
+
+// PaymentStatus reports how a charge stands, for reconciliation.
+func (g *Gateway) PaymentStatus(ctx context.Context, chargeID string) (billing.ChargeResult, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ch, ok := g.charges[chargeID]
+	if !ok {
+		return billing.ChargeResult{}, platform.Errorf(platform.ENOTFOUND, "no charge %q", chargeID)
+	}
+	return billing.ChargeResult{ID: ch.ID, Status: ch.Status, Amount: ch.Request.Amount}, nil
+}
+
+// Authenticate plays a customer finishing a charge that required
+// authentication: the charge succeeds, and no webhook tells anyone.
+func (g *Gateway) Authenticate(chargeID string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ch, ok := g.charges[chargeID]
+	if !ok || ch.Status != billing.ChargeRequiresAction {
+		return platform.Errorf(platform.ECONFLICT, "charge %q is not waiting for authentication", chargeID)
+	}
+	ch.Status = billing.ChargeSucceeded
+	return nil
 }
 
 // Charges returns every charge made, successful or not, for inspection.

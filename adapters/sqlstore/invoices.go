@@ -117,6 +117,16 @@ func (s *Store) ListInvoicesBySubscription(ctx context.Context, subID int64) ([]
 	return invoicesFromRows(rows)
 }
 
+// ListInvoicesByCustomer returns a customer's invoices and credit notes,
+// without their lines.
+func (s *Store) ListInvoicesByCustomer(ctx context.Context, customerID int64) ([]*billing.Invoice, error) {
+	rows, err := s.q.InvoiceListByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "invoices")
+	}
+	return invoicesFromRows(rows)
+}
+
 // ReserveNumbers takes n values from a sequence inside a transaction.
 func (s *Store) ReserveNumbers(ctx context.Context, scope string, n int64) (int64, error) {
 	if n <= 0 {

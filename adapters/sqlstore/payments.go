@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"ezscale.cloud/platform"
 
@@ -44,6 +45,33 @@ func (s *Store) UpdateTransactionStatus(ctx context.Context, t *billing.Transact
 		return platform.Errorf(platform.ENOTFOUND, "transaction %d not found", t.ID)
 	}
 	return nil
+}
+
+// ListPendingCharges returns unsettled charges created since t.
+func (s *Store) ListPendingCharges(ctx context.Context, since time.Time) ([]*billing.Transaction, error) {
+	rows, err := s.q.TransactionListPending(ctx, since)
+	if err != nil {
+		return nil, s.translate(err, "transactions")
+	}
+	out := make([]*billing.Transaction, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, transactionFromRow(r))
+	}
+	return out, nil
+}
+
+// RecordGatewayEvent records an event once.
+func (s *Store) RecordGatewayEvent(ctx context.Context, gateway, eventID, eventType string, payload []byte, now time.Time) (bool, error) {
+	err := s.writeQ().GatewayEventInsert(ctx, dbsqlc.GatewayEventInsertParams{
+		Gateway: gateway, EventID: eventID, EventType: eventType, Payload: string(payload), ReceivedAt: now, ProcessedAt: nullTime(now),
+	})
+	if s.dialect.IsUniqueViolation(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.translate(err, "gateway event")
+	}
+	return true, nil
 }
 
 // ListTransactionsByInvoice returns an invoice's charges and refunds in the

@@ -336,6 +336,11 @@ func testInvoices(t *testing.T, s billing.Store) {
 	if len(bySub) != 4 {
 		t.Fatalf("invoices of subscription: got %d, want 4", len(bySub))
 	}
+	byCustomer, err := s.ListInvoicesByCustomer(ctx, c.ID)
+	must(t, err)
+	if len(byCustomer) != 4 {
+		t.Fatalf("invoices of customer: got %d, want 4", len(byCustomer))
+	}
 	_, err = s.GetInvoice(ctx, 9999)
 	wantCode(t, err, platform.ENOTFOUND)
 }
@@ -440,6 +445,26 @@ func testTransactions(t *testing.T, s billing.Store) {
 	}
 	_, err = s.DefaultPaymentMethod(ctx, c.ID+1)
 	wantCode(t, err, platform.ENOTFOUND)
+
+	pending := &billing.Transaction{InvoiceID: inv.ID, CustomerID: c.ID, Gateway: "stripe", GatewayID: "pi_sca", Kind: billing.TxCharge, Amount: 1666, Currency: "USD", Status: "requires_action", CreatedAt: t0}
+	must(t, s.CreateTransaction(ctx, pending))
+	list, err := s.ListPendingCharges(ctx, t0)
+	must(t, err)
+	if len(list) != 1 || list[0].GatewayID != "pi_sca" {
+		t.Fatalf("pending charges: %+v", list)
+	}
+	if later, _ := s.ListPendingCharges(ctx, t0.Add(time.Second)); len(later) != 0 {
+		t.Fatal("a charge older than the bound is listed")
+	}
+	fresh, err := s.RecordGatewayEvent(ctx, "stripe", "evt_1", "payment_intent.succeeded", []byte(`{}`), t0)
+	must(t, err)
+	redelivered, err := s.RecordGatewayEvent(ctx, "stripe", "evt_1", "payment_intent.succeeded", []byte(`{}`), t0)
+	must(t, err)
+	other, err := s.RecordGatewayEvent(ctx, "paypal", "evt_1", "PAYMENT.CAPTURE.COMPLETED", []byte(`{}`), t0)
+	must(t, err)
+	if !fresh || redelivered || !other {
+		t.Fatalf("gateway events: first %v, again %v, other gateway %v", fresh, redelivered, other)
+	}
 }
 
 func testCouponMaxUsesConcurrent(t *testing.T, s billing.Store) {

@@ -21,3 +21,15 @@ INSERT INTO payment_methods (
 
 -- name: PaymentMethodGetDefault :one
 SELECT * FROM payment_methods WHERE customer_id = ? AND is_default = TRUE ORDER BY id LIMIT 1;
+
+-- name: GatewayEventInsert :exec
+-- Records a gateway's event by its id before it is handled; a second
+-- delivery of the same event fails on the unique key and is a no-op.
+INSERT INTO gateway_events (gateway, event_id, event_type, payload, received_at, processed_at)
+VALUES (?, ?, ?, ?, ?, ?);
+
+-- name: TransactionListPending :many
+-- Charges a gateway has not settled yet, for reconciliation.
+SELECT * FROM payment_transactions
+WHERE kind = 'charge' AND status IN ('requires_action', 'processing') AND created_at >= ?
+ORDER BY id;

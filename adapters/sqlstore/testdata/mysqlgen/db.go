@@ -96,6 +96,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dunningStepInsertStmt, err = db.PrepareContext(ctx, dunningStepInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query DunningStepInsert: %w", err)
 	}
+	if q.gatewayEventInsertStmt, err = db.PrepareContext(ctx, gatewayEventInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewayEventInsert: %w", err)
+	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -369,6 +372,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.transactionListByInvoiceStmt, err = db.PrepareContext(ctx, transactionListByInvoice); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionListByInvoice: %w", err)
 	}
+	if q.transactionListPendingStmt, err = db.PrepareContext(ctx, transactionListPending); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionListPending: %w", err)
+	}
 	if q.transactionUpdateStatusStmt, err = db.PrepareContext(ctx, transactionUpdateStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionUpdateStatus: %w", err)
 	}
@@ -522,6 +528,11 @@ func (q *Queries) Close() error {
 	if q.dunningStepInsertStmt != nil {
 		if cerr := q.dunningStepInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dunningStepInsertStmt: %w", cerr)
+		}
+	}
+	if q.gatewayEventInsertStmt != nil {
+		if cerr := q.gatewayEventInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewayEventInsertStmt: %w", cerr)
 		}
 	}
 	if q.invoiceGetByIDStmt != nil {
@@ -979,6 +990,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing transactionListByInvoiceStmt: %w", cerr)
 		}
 	}
+	if q.transactionListPendingStmt != nil {
+		if cerr := q.transactionListPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionListPendingStmt: %w", cerr)
+		}
+	}
 	if q.transactionUpdateStatusStmt != nil {
 		if cerr := q.transactionUpdateStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing transactionUpdateStatusStmt: %w", cerr)
@@ -1092,6 +1108,7 @@ type Queries struct {
 	creditListByCustomerStmt                 *sql.Stmt
 	customerGetByIDStmt                      *sql.Stmt
 	dunningStepInsertStmt                    *sql.Stmt
+	gatewayEventInsertStmt                   *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemInsertStmt                    *sql.Stmt
@@ -1183,6 +1200,7 @@ type Queries struct {
 	transactionGetByGatewayIDStmt            *sql.Stmt
 	transactionInsertStmt                    *sql.Stmt
 	transactionListByInvoiceStmt             *sql.Stmt
+	transactionListPendingStmt               *sql.Stmt
 	transactionUpdateStatusStmt              *sql.Stmt
 	userGetByEmailStmt                       *sql.Stmt
 	userGetByIDStmt                          *sql.Stmt
@@ -1223,6 +1241,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
 		customerGetByIDStmt:                      q.customerGetByIDStmt,
 		dunningStepInsertStmt:                    q.dunningStepInsertStmt,
+		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,
@@ -1314,6 +1333,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		transactionGetByGatewayIDStmt:            q.transactionGetByGatewayIDStmt,
 		transactionInsertStmt:                    q.transactionInsertStmt,
 		transactionListByInvoiceStmt:             q.transactionListByInvoiceStmt,
+		transactionListPendingStmt:               q.transactionListPendingStmt,
 		transactionUpdateStatusStmt:              q.transactionUpdateStatusStmt,
 		userGetByEmailStmt:                       q.userGetByEmailStmt,
 		userGetByIDStmt:                          q.userGetByIDStmt,

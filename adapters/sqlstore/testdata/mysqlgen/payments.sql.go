@@ -11,6 +11,34 @@ import (
 	"time"
 )
 
+const gatewayEventInsert = `-- name: GatewayEventInsert :exec
+INSERT INTO gateway_events (gateway, event_id, event_type, payload, received_at, processed_at)
+VALUES (?, ?, ?, ?, ?, ?)
+`
+
+type GatewayEventInsertParams struct {
+	Gateway     string
+	EventID     string
+	EventType   string
+	Payload     string
+	ReceivedAt  time.Time
+	ProcessedAt sql.NullTime
+}
+
+// Records a gateway's event by its id before it is handled; a second
+// delivery of the same event fails on the unique key and is a no-op.
+func (q *Queries) GatewayEventInsert(ctx context.Context, arg GatewayEventInsertParams) error {
+	_, err := q.exec(ctx, q.gatewayEventInsertStmt, gatewayEventInsert,
+		arg.Gateway,
+		arg.EventID,
+		arg.EventType,
+		arg.Payload,
+		arg.ReceivedAt,
+		arg.ProcessedAt,
+	)
+	return err
+}
+
 const paymentMethodGetDefault = `-- name: PaymentMethodGetDefault :one
 SELECT id, customer_id, gateway, gateway_customer_id, gateway_method_id, brand, last4, exp_month, exp_year, is_default, created_at FROM payment_methods WHERE customer_id = ? AND is_default = TRUE ORDER BY id LIMIT 1
 `
@@ -152,6 +180,50 @@ SELECT id, invoice_id, customer_id, gateway, gateway_id, kind, amount, currency,
 
 func (q *Queries) TransactionListByInvoice(ctx context.Context, invoiceID sql.NullInt64) ([]PaymentTransaction, error) {
 	rows, err := q.query(ctx, q.transactionListByInvoiceStmt, transactionListByInvoice, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PaymentTransaction
+	for rows.Next() {
+		var i PaymentTransaction
+		if err := rows.Scan(
+			&i.ID,
+			&i.InvoiceID,
+			&i.CustomerID,
+			&i.Gateway,
+			&i.GatewayID,
+			&i.Kind,
+			&i.Amount,
+			&i.Currency,
+			&i.Fee,
+			&i.Status,
+			&i.Method,
+			&i.FailureMessage,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const transactionListPending = `-- name: TransactionListPending :many
+SELECT id, invoice_id, customer_id, gateway, gateway_id, kind, amount, currency, fee, status, method, failure_message, created_at FROM payment_transactions
+WHERE kind = 'charge' AND status IN ('requires_action', 'processing') AND created_at >= ?
+ORDER BY id
+`
+
+// Charges a gateway has not settled yet, for reconciliation.
+func (q *Queries) TransactionListPending(ctx context.Context, createdAt time.Time) ([]PaymentTransaction, error) {
+	rows, err := q.query(ctx, q.transactionListPendingStmt, transactionListPending, createdAt)
 	if err != nil {
 		return nil, err
 	}
