@@ -584,3 +584,49 @@ func TestAdminGetsInAfterPasskey(t *testing.T) {
 		admin.want(http.StatusOK, "GET", "/admin/audit", nil, nil)
 	})
 }
+
+// TestNoEndpointTakesCardData posts card numbers and security codes, under
+// many spellings and at any depth, to every operation of the OpenAPI
+// document as a logged-in admin who passed a second factor: none accepts.
+func TestNoEndpointTakesCardData(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLiteMemory(t).Identity(), nil)
+	admin := e.staff("pci@example.com", identity.AllPermissions()...)
+	admin.enrolTOTP()
+	resp, err := http.Get(e.srv.URL + httpapi.APIPrefix + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody any `json:"requestBody"`
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&doc)
+	resp.Body.Close()
+	bodies := []map[string]any{
+		{"card_number": "4242424242424242"},
+		{"cardNumber": "4242424242424242", "exp_month": 12},
+		{"email": "a@example.com", "password": "x", "cvc": "123"},
+		{"credential": map[string]any{"nested": []any{map[string]any{"CVV": "123"}}}},
+		{"name": "x", "pan": "4000056655665556", "security_code": "999"},
+	}
+	tried := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if op.RequestBody == nil {
+				continue
+			}
+			url := strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(path, "{id}", "1"), "{session}", "1"), "{role}", "x")
+			for _, b := range bodies {
+				tried++
+				got := admin.do(strings.ToUpper(method), strings.TrimPrefix(url, httpapi.APIPrefix), b, nil)
+				if got < 400 {
+					t.Errorf("%s %s accepted card data %v with %d", method, path, b, got)
+				}
+			}
+		}
+	}
+	if tried < 50 {
+		t.Fatalf("only %d requests tried; the OpenAPI walk found too few operations", tried)
+	}
+}

@@ -88,6 +88,7 @@ func New(cfg Config, id *identity.Service, passkeys *passkey.Service) (*Server, 
 		h = gateAdmin(cfg.AdminGate, h)
 	}
 	h = csrf.Handler(h)
+	h = refuseCardData(h)
 	h = limitBody(cfg.MaxBodyBytes, h)
 	s.handler = securityHeaders(h)
 	return s, nil
