@@ -35,7 +35,7 @@ func FuzzLoginAndRegister(f *testing.F) {
 	key := make([]byte, 32)
 	rand.Read(key)
 	keys, _ := secretbox.NewKeyring("k1", map[string][]byte{"k1": key})
-	api, err := httpapi.New(httpapi.DefaultConfig(), identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig()), nil)
+	api, err := httpapi.New(httpapi.DefaultConfig(), httpapi.Services{Identity: identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig())})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func newEnv(t *testing.T, s identity.Store, jobs jobLister) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := httpapi.New(cfg, identity.NewService(s, keys, e.clock, identity.DefaultConfig()), passkeys)
+	api, err := httpapi.New(cfg, httpapi.Services{Identity: identity.NewService(s, keys, e.clock, identity.DefaultConfig()), Passkeys: passkeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestAdminGateGuardsAdminRoutesOnly(t *testing.T) {
 			http.Error(w, "no Access token", http.StatusForbidden)
 		})
 	}
-	api, err := httpapi.New(cfg, identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig()), nil)
+	api, err := httpapi.New(cfg, httpapi.Services{Identity: identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/passkey"
+	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -39,6 +40,17 @@ func DefaultConfig() Config {
 	return Config{CookieName: "ezs_session", MaxBodyBytes: 1 << 20, Logger: slog.Default()}
 }
 
+// Services are what the API serves; only Identity is required.
+type Services struct {
+	Identity *identity.Service
+	// Passkeys, when set, mounts the WebAuthn ceremonies.
+	Passkeys *passkey.Service
+	// Billing and Webhooks, when set, mount a webhook endpoint per
+	// gateway at /webhooks/{name}.
+	Billing  *billing.Service
+	Webhooks []WebhookSource
+}
+
 // Server is the HTTP API.
 type Server struct {
 	cfg      Config
@@ -53,12 +65,12 @@ type Server struct {
 // APIPrefix is where the REST API lives.
 const APIPrefix = "/api/v1"
 
-// New builds the API over the identity service and, when passkeys is not
-// nil, the WebAuthn ceremonies.
-func New(cfg Config, id *identity.Service, passkeys *passkey.Service) (*Server, error) {
+// New builds the API over the services.
+func New(cfg Config, svc Services) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	id, passkeys := svc.Identity, svc.Passkeys
 	s := &Server{cfg: cfg, id: id, passkeys: passkeys, sessions: NewSessionStore(id, cfg.InsecureCookies), log: cfg.Logger}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("EZSCALE Platform API", "1.0.0")
@@ -82,6 +94,9 @@ func New(cfg Config, id *identity.Service, passkeys *passkey.Service) (*Server, 
 		if err := csrf.AddTrustedOrigin(o); err != nil {
 			return nil, err
 		}
+	}
+	for _, src := range svc.Webhooks {
+		mux.Handle("POST /webhooks/"+src.Name(), s.webhook(svc.Billing, src))
 	}
 	var h http.Handler = mux
 	if cfg.AdminGate != nil {
