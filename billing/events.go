@@ -21,7 +21,11 @@ const (
 	EventPaymentFailed    EventKind = "payment.failed"
 	EventRefunded         EventKind = "payment.refunded"
 	EventDisputeOpened    EventKind = "dispute.opened"
-	EventOther            EventKind = "other"
+	// EventSubscriptionCancelled is the customer cancelling the
+	// gateway's own subscription (PayPal): no more payments will come, so
+	// ours ends with its paid period.
+	EventSubscriptionCancelled EventKind = "subscription.cancelled"
+	EventOther                 EventKind = "other"
 )
 
 // GatewayEvent is a verified webhook event from a payment gateway, in
@@ -35,6 +39,10 @@ type GatewayEvent struct {
 	// Type is the gateway's own name of the event, kept on record.
 	Type      string
 	InvoiceID int64
+	// SubscriptionID names our subscription when the gateway bills it on
+	// its own schedule (PayPal subscriptions): the payment settles the
+	// subscription's oldest open renewal invoice.
+	SubscriptionID int64
 	// PaymentID is the gateway's id of the payment (PaymentIntent,
 	// capture); ObjectID is that of the refund or dispute.
 	PaymentID string
@@ -72,6 +80,9 @@ func (s *Service) HandleGatewayEvent(ctx context.Context, e GatewayEvent) (bool,
 }
 
 func (s *Service) applyEvent(ctx context.Context, tx Store, e GatewayEvent, now time.Time) error {
+	if e.SubscriptionID != 0 {
+		return s.applySubscriptionEvent(ctx, tx, e, now)
+	}
 	if e.Kind == EventOther || e.InvoiceID == 0 {
 		return nil
 	}
@@ -119,6 +130,57 @@ func (s *Service) applyEvent(ctx context.Context, tx Store, e GatewayEvent, now 
 		return tx.EnqueueJob(ctx, &platform.Job{Kind: platform.JobPaymentDisputed, Payload: payload, RunAt: now, CreatedAt: now})
 	}
 	return fmt.Errorf("unknown event kind %q", e.Kind)
+}
+
+// applySubscriptionEvent applies an event about one of our subscriptions
+// that the gateway bills itself: a payment settles the oldest open renewal
+// invoice (or, when renewals have not invoiced the period yet, becomes
+// credit the next invoice draws on); a cancellation at the gateway ends
+// ours with its paid period.
+func (s *Service) applySubscriptionEvent(ctx context.Context, tx Store, e GatewayEvent, now time.Time) error {
+	sub, err := tx.GetSubscription(ctx, e.SubscriptionID)
+	if platform.ErrorCode(err) == platform.ENOTFOUND {
+		return nil // not ours: acknowledged
+	}
+	if err != nil {
+		return err
+	}
+	switch e.Kind {
+	case EventSubscriptionCancelled:
+		if sub.CancelAtPeriodEnd || !sub.Live() {
+			return nil
+		}
+		if err := sub.Cancel(now, true, "cancelled at "+e.Gateway); err != nil {
+			return err
+		}
+		return tx.UpdateSubscription(ctx, sub)
+	case EventPaymentSucceeded:
+		invs, err := tx.ListInvoicesBySubscription(ctx, sub.ID)
+		if err != nil {
+			return err
+		}
+		for _, inv := range invs { // oldest first
+			if inv.Status == InvoiceOpen && inv.Kind == KindInvoice && inv.Currency == e.Amount.Currency {
+				_, err := s.applyPayment(ctx, tx, Payment{InvoiceID: inv.ID, Gateway: e.Gateway, GatewayID: e.PaymentID, Amount: e.Amount, Fee: e.Fee}, now)
+				return err
+			}
+		}
+		err = tx.CreateTransaction(ctx, &Transaction{
+			CustomerID: sub.CustomerID, Gateway: e.Gateway, GatewayID: e.PaymentID, Kind: TxCharge,
+			Amount: e.Amount.Amount, Currency: e.Amount.Currency, Fee: e.Fee, Status: string(ChargeSucceeded), CreatedAt: now,
+		})
+		if platform.ErrorCode(err) == platform.ECONFLICT {
+			return errAlreadyRecorded
+		}
+		if err != nil {
+			return err
+		}
+		return tx.AddCredit(ctx, CreditEntry{
+			CustomerID: sub.CustomerID, Currency: e.Amount.Currency, Amount: e.Amount.Amount,
+			Reason: fmt.Sprintf("%s payment %s before its invoice", e.Gateway, e.PaymentID), CreatedAt: now,
+		})
+	}
+	return nil
 }
 
 // PaymentChecker asks a gateway how a payment stands; gateways that can be

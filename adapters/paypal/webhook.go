@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path"
+	"strconv"
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/billing"
@@ -149,4 +150,28 @@ func parseEvent(body []byte) (Event, error) {
 			Message: "paypal " + env.EventType + " event " + env.ID + " has an unreadable resource", Err: err}
 	}
 	return e, nil
+}
+
+// ParseWebhook verifies a webhook delivery and translates it into billing's
+// terms, for the API's /webhooks/paypal endpoint. Captures and refunds name
+// our invoice in their custom id, sales and subscription events our
+// subscription.
+func (g *Gateway) ParseWebhook(ctx context.Context, headers http.Header, body []byte) (billing.GatewayEvent, error) {
+	e, err := g.VerifyWebhook(ctx, headers, body)
+	if err != nil {
+		return billing.GatewayEvent{}, err
+	}
+	out := billing.GatewayEvent{Gateway: g.Name(), ID: e.ID, Type: e.Type, Kind: billing.EventOther, Amount: e.Amount, Payload: e.Raw}
+	ref, _ := strconv.ParseInt(e.CustomID, 10, 64)
+	switch e.Type {
+	case EventCaptureCompleted:
+		out.Kind, out.InvoiceID, out.PaymentID = billing.EventPaymentSucceeded, ref, e.CaptureID
+	case EventCaptureRefunded:
+		out.Kind, out.InvoiceID, out.PaymentID, out.ObjectID = billing.EventRefunded, ref, e.CaptureID, e.ResourceID
+	case EventSaleCompleted:
+		out.Kind, out.SubscriptionID, out.PaymentID = billing.EventPaymentSucceeded, ref, e.ResourceID
+	case EventSubscriptionCancelled:
+		out.Kind, out.SubscriptionID = billing.EventSubscriptionCancelled, ref
+	}
+	return out, nil
 }
