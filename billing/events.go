@@ -83,8 +83,22 @@ func (s *Service) applyEvent(ctx context.Context, tx Store, e GatewayEvent, now 
 	if e.SubscriptionID != 0 {
 		return s.applySubscriptionEvent(ctx, tx, e, now)
 	}
-	if e.Kind == EventOther || e.InvoiceID == 0 {
+	if e.Kind == EventOther {
 		return nil
+	}
+	if e.InvoiceID == 0 && e.PaymentID != "" {
+		// A refund or dispute made at the gateway may not name the
+		// invoice; the payment it touches does.
+		t, err := tx.GetTransactionByGatewayID(ctx, e.Gateway, e.PaymentID)
+		if err != nil && platform.ErrorCode(err) != platform.ENOTFOUND {
+			return err
+		}
+		if err == nil {
+			e.InvoiceID = t.InvoiceID
+		}
+	}
+	if e.InvoiceID == 0 {
+		return nil // not ours: acknowledged
 	}
 	inv, err := tx.GetInvoice(ctx, e.InvoiceID)
 	if platform.ErrorCode(err) == platform.ENOTFOUND {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/fakegateway"
+	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/billing"
 )
 
@@ -139,7 +139,7 @@ func kinds(evs []billing.GatewayEvent) []billing.EventKind {
 
 func TestReconcileMakesGoodALostWebhook(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "lost@example.com", fakegateway.CardAuthenticationReqd)
+		c := h.customer(t, "lost@example.com", sandbox.CardAuthenticationReqd)
 		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
 		mustOK(t, err)
 		out, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
@@ -170,7 +170,7 @@ func TestReconcileMakesGoodALostWebhook(t *testing.T) {
 
 func TestRetriedChargeMakesOneTransaction(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "retry@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "retry@example.com", sandbox.CardVisa)
 		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
 		mustOK(t, err)
 		// The worker sends the same attempt twice (it crashed after the

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/fakegateway"
+	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/sqlite"
 	"ezscale.cloud/platform/billing"
 )
@@ -25,7 +25,7 @@ func Example() {
 
 	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	cfg := billing.DefaultConfig()
-	svc, err := billing.NewService(store, fakegateway.New(), clock, cfg)
+	svc, err := billing.NewService(store, sandbox.New(), clock, cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -49,6 +49,9 @@ type RefundRequest struct {
 	IdempotencyKey string
 	ChargeID       string
 	Amount         Money
+	// InvoiceID lets the gateway tag the refund, so its webhook names the
+	// invoice.
+	InvoiceID int64
 }
 
 // RefundResult is what a gateway says about a refund.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/fakegateway"
+	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/billing"
 )
 
@@ -286,7 +286,7 @@ func TestDowngradeCreditsBalanceDrawnByNextRenewal(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
 		small := lcPlan(t, h, "lc-small", 1000, 200)
 		large := lcPlan(t, h, "lc-large", 2000, 300, small.ID)
-		c := h.customer(t, "down@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "down@example.com", sandbox.CardVisa)
 		// First invoice: 20.00 + 2 × 3.00 = 26.00, paid.
 		sub := lcActive(t, h, billing.SubscribeRequest{CustomerID: c.ID, PlanID: large.ID, Currency: "USD", Cycle: billing.Monthly, Options: lcIPv4(large, 2)})
 
@@ -589,7 +589,7 @@ func TestRepeatingCouponDiscountsTwoCycles(t *testing.T) {
 // renewal invoice for 28 Feb – 31 Mar, due 28 Feb 09:00, made on 21 Feb.
 func lcDunningSetup(t *testing.T, h *harness) (*billing.Subscription, *billing.Invoice) {
 	t.Helper()
-	c := h.customer(t, "dun@example.com", fakegateway.CardDeclined)
+	c := h.customer(t, "dun@example.com", sandbox.CardDeclined)
 	sub := h.activeSubscription(t, c, nil)
 	inv := lcRenew(t, h, lcAt(2, 21), sub.ID)
 	if !inv.DueAt.Equal(lcAt(2, 28)) || inv.Status != billing.InvoiceOpen || inv.Total != 1000 {
@@ -770,7 +770,7 @@ func TestDunningSuspendHoldThenPaymentRestores(t *testing.T) {
 
 func TestCancelAtPeriodEnd(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "bye@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "bye@example.com", sandbox.CardVisa)
 		sub := h.activeSubscription(t, c, nil) // 31 Jan – 28 Feb 09:00
 		h.clock.Set(lcAt(2, 10))
 		got, err := h.svc.Cancel(ctx, sub.ID, true, "too expensive")
@@ -818,7 +818,7 @@ func TestCancelAtPeriodEnd(t *testing.T) {
 
 func TestCancelAtPeriodEndAfterRenewalWasInvoiced(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "late-bye@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "late-bye@example.com", sandbox.CardVisa)
 		sub := h.activeSubscription(t, c, nil) // 31 Jan – 28 Feb 09:00
 		// The renewal for 28 Feb – 31 Mar is made 7 days ahead, with its
 		// charge due when the current period ends.
@@ -844,7 +844,7 @@ func TestCancelAtPeriodEndAfterRenewalWasInvoiced(t *testing.T) {
 		}
 
 		// Withdrawing such a cancellation bills the next period again.
-		other := h.customer(t, "stay@example.com", fakegateway.CardVisa)
+		other := h.customer(t, "stay@example.com", sandbox.CardVisa)
 		h.clock.Set(start)
 		sub = h.activeSubscription(t, other, nil)
 		lcRenew(t, h, lcAt(2, 21), sub.ID)
@@ -862,7 +862,7 @@ func TestCancelAtPeriodEndAfterRenewalWasInvoiced(t *testing.T) {
 
 func TestCancelNowVoidsUnpaidInvoices(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "now@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "now@example.com", sandbox.CardVisa)
 		sub := h.activeSubscription(t, c, nil)
 		renewal := lcRenew(t, h, lcAt(2, 21), sub.ID)
 		h.clock.Set(lcAt(2, 22))

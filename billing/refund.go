@@ -51,7 +51,7 @@ func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, rea
 		return nil, platform.Errorf(platform.ECONFLICT, "invoice %d has no %s payment to refund", inv.ID, s.gateway.Name())
 	}
 	res, err := s.gateway.Refund(ctx, RefundRequest{
-		IdempotencyKey: fmt.Sprintf("invoice-%d-refund-%d", inv.ID, refunds+1), ChargeID: charge.GatewayID, Amount: amount,
+		IdempotencyKey: fmt.Sprintf("invoice-%d-refund-%d", inv.ID, refunds+1), ChargeID: charge.GatewayID, Amount: amount, InvoiceID: inv.ID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refund invoice %d: %w", inv.ID, err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/fakegateway"
+	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/billing"
 )
@@ -55,7 +55,7 @@ func benchmarkRenewDue(b *testing.B, open func(b *testing.B) benchStore) {
 		b.StopTimer()
 		s := open(b)
 		planID := seedSubscriptions(b, s, n)
-		svc, err := billing.NewService(s, fakegateway.New(), platform.NewManualClock(at), billing.DefaultConfig())
+		svc, err := billing.NewService(s, sandbox.New(), platform.NewManualClock(at), billing.DefaultConfig())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/fakegateway"
+	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/billing"
 )
@@ -24,7 +24,7 @@ var start = time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)
 type harness struct {
 	store billing.Store
 	clock *platform.ManualClock
-	gw    *fakegateway.Gateway
+	gw    *sandbox.Gateway
 	svc   *billing.Service
 	plan  *billing.Plan
 }
@@ -41,7 +41,7 @@ func newHarness(t *testing.T, store billing.Store, configure func(*billing.Confi
 	if configure != nil {
 		configure(&cfg)
 	}
-	h := &harness{store: store, clock: platform.NewManualClock(start), gw: fakegateway.New()}
+	h := &harness{store: store, clock: platform.NewManualClock(start), gw: sandbox.New()}
 	var err error
 	if h.svc, err = billing.NewService(store, h.gw, h.clock, cfg); err != nil {
 		t.Fatal(err)
@@ -233,7 +233,7 @@ func TestRenewDueOncePerPeriod(t *testing.T) {
 		const n = 20
 		var subs []*billing.Subscription
 		for i := 0; i < n; i++ {
-			c := h.customer(t, fmt.Sprintf("r%d@example.com", i), fakegateway.CardVisa)
+			c := h.customer(t, fmt.Sprintf("r%d@example.com", i), sandbox.CardVisa)
 			subs = append(subs, h.activeSubscription(t, c, nil))
 		}
 		// Period ends 28 Feb; with 7 days' lead the renewal is due from 21 Feb.
@@ -344,7 +344,7 @@ func TestCouponMaxUsesUnderConcurrentOrders(t *testing.T) {
 
 func TestRefundIssuesCreditNoteOnce(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "refund@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "refund@example.com", sandbox.CardVisa)
 		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
 		mustOK(t, err)
 		out, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
@@ -454,7 +454,7 @@ func TestManualInvoiceTaxCreditAndVoid(t *testing.T) {
 
 func TestAuthenticatedChargeSucceedsLater(t *testing.T) {
 	eachStore(t, nil, func(t *testing.T, h *harness) {
-		c := h.customer(t, "sca@example.com", fakegateway.CardAuthenticationReqd)
+		c := h.customer(t, "sca@example.com", sandbox.CardAuthenticationReqd)
 		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
 		mustOK(t, err)
 		out, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
@@ -576,7 +576,7 @@ func TestConcurrentDunningTakesEachStepOnce(t *testing.T) {
 		const n = 5
 		var subs []*billing.Subscription
 		for i := 0; i < n; i++ {
-			c := h.customer(t, fmt.Sprintf("dun%d@example.com", i), fakegateway.CardDeclined)
+			c := h.customer(t, fmt.Sprintf("dun%d@example.com", i), sandbox.CardDeclined)
 			subs = append(subs, h.activeSubscription(t, c, nil))
 		}
 		_, err := h.svc.RenewDue(ctx, time.Date(2026, 2, 21, 9, 0, 0, 0, time.UTC))
@@ -620,7 +620,7 @@ func TestTrialEndsWithFirstInvoiceIncludingSetupFee(t *testing.T) {
 		trial := &billing.Plan{Code: "game-trial", Name: "Minecraft 4 GB", Type: billing.ServiceGameServer, Status: billing.PlanActive, TrialDays: 3,
 			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 800, SetupFee: 200}}}
 		mustOK(t, h.svc.CreatePlan(ctx, trial))
-		c := h.customer(t, "trial@example.com", fakegateway.CardVisa)
+		c := h.customer(t, "trial@example.com", sandbox.CardVisa)
 		sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: trial.ID, Currency: "USD", Cycle: billing.Monthly})
 		mustOK(t, err)
 		if inv != nil || sub.Status != billing.SubTrialing || !sub.TrialEnd.Equal(start.AddDate(0, 0, 3)) {

@@ -1,9 +1,12 @@
-// Package fakegateway is a stateful in-memory payment gateway for tests and
-// examples. It behaves as the billing.Gateway contract demands of a real
-// one: the same idempotency key yields the same charge, declines follow
-// Stripe's published test payment methods, and refunds never exceed what
-// was charged. It passes the same contract suite as the real adapters.
-package fakegateway
+// Package sandbox is the sandbox payment gateway: a stateful, in-memory
+// gateway for the zero-infrastructure default, for tests and for examples.
+// It moves no money and says "sandbox" wherever it shows (its name, every
+// id it makes). It behaves as the billing.Gateway contract demands of a
+// real one: the same idempotency key yields the same charge, cards approve
+// and decline by Stripe's published test payment methods, and refunds
+// never exceed what was charged. It passes the same contract suite as the
+// real adapters.
+package sandbox
 
 import (
 	"context"
@@ -23,7 +26,7 @@ const (
 	CardAuthenticationReqd = "pm_card_authenticationRequired"
 )
 
-// Gateway is the in-memory gateway. The zero value is not usable; call New.
+// Gateway is the sandbox gateway. The zero value is not usable; call New.
 type Gateway struct {
 	mu      sync.Mutex
 	seq     int
@@ -33,7 +36,7 @@ type Gateway struct {
 	methods map[string]string
 }
 
-// Charge is a charge the fake gateway made, for tests to inspect.
+// Charge is a charge the sandbox made, for tests to inspect.
 type Charge struct {
 	ID       string
 	Request  billing.ChargeRequest
@@ -52,7 +55,7 @@ var (
 	_ billing.PaymentChecker = (*Gateway)(nil)
 )
 
-// New returns an empty fake gateway.
+// New returns an empty sandbox gateway.
 func New() *Gateway {
 	return &Gateway{charges: map[string]*Charge{}, byKey: map[string]keyed{}, methods: map[string]string{}}
 }
@@ -69,13 +72,13 @@ func (g *Gateway) SavePaymentMethod(testCard string) (string, error) {
 		return "", platform.Invalid("payment_method", "no such test card %q", testCard)
 	}
 	g.seq++
-	id := fmt.Sprintf("pm_fake_%d", g.seq)
+	id := fmt.Sprintf("pm_sandbox_%d", g.seq)
 	g.methods[id] = testCard
 	return id, nil
 }
 
-// Name returns "fake".
-func (g *Gateway) Name() string { return "fake" }
+// Name returns "sandbox".
+func (g *Gateway) Name() string { return "sandbox" }
 
 // Charge charges a test payment method once per idempotency key.
 func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billing.ChargeResult, error) {
@@ -113,7 +116,7 @@ func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billin
 		return billing.ChargeResult{}, platform.Invalid("payment_method", "no such payment method %q", req.PaymentMethodID)
 	}
 	g.seq++
-	res.ID = fmt.Sprintf("ch_fake_%d", g.seq)
+	res.ID = fmt.Sprintf("ch_sandbox_%d", g.seq)
 	g.charges[res.ID] = &Charge{ID: res.ID, Request: req, Status: res.Status}
 	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, charge: &res}
 	return res, nil
@@ -148,7 +151,7 @@ func (g *Gateway) Refund(ctx context.Context, req billing.RefundRequest) (billin
 	}
 	ch.Refunded += req.Amount.Amount
 	g.seq++
-	res := billing.RefundResult{ID: fmt.Sprintf("re_fake_%d", g.seq), Amount: req.Amount}
+	res := billing.RefundResult{ID: fmt.Sprintf("re_sandbox_%d", g.seq), Amount: req.Amount}
 	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, refund: &res}
 	return res, nil
 }
@@ -183,7 +186,7 @@ func (g *Gateway) Charges() []Charge {
 	defer g.mu.Unlock()
 	out := make([]Charge, 0, len(g.charges))
 	for i := 1; i <= g.seq; i++ {
-		if c, ok := g.charges[fmt.Sprintf("ch_fake_%d", i)]; ok {
+		if c, ok := g.charges[fmt.Sprintf("ch_sandbox_%d", i)]; ok {
 			out = append(out, *c)
 		}
 	}
