@@ -26,6 +26,12 @@ const (
 	JobServiceTerminate = "service.terminate"
 	JobServiceChange    = "service.change_plan"
 	JobPaymentDisputed  = "payment.disputed"
+	// JobPaymentFailed emails the customer and alerts staff; its payload
+	// says when the retries are spent and dunning takes over.
+	JobPaymentFailed = "payment.failed"
+	// JobPaymentActionRequired emails the customer a link to finish a
+	// payment that needs their authentication (SCA) on the site.
+	JobPaymentActionRequired = "payment.action_required"
 )
 
 // Job kinds that identity emits. The email jobs carry their link token

@@ -1,6 +1,7 @@
 package billing_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -182,6 +183,41 @@ func TestRetriedChargeMakesOneTransaction(t *testing.T) {
 		txs, _ := h.store.ListTransactionsByInvoice(ctx, inv.ID)
 		if len(h.gw.Charges()) != 1 || len(txs) != 1 {
 			t.Fatalf("%d gateway charges, %d transactions; want 1 and 1", len(h.gw.Charges()), len(txs))
+		}
+	})
+}
+
+func TestFailedChargesTellCustomerAndStaffOnce(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		declined := h.customer(t, "declined@example.com", sandbox.CardDeclined)
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: declined.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		for _, attempt := range []int{1, 1, 4} { // attempt 1 retried by the worker, then the last retry
+			out, err := h.svc.ChargeInvoice(ctx, inv.ID, attempt)
+			mustOK(t, err)
+			if out.Status != billing.ChargeFailed {
+				t.Fatalf("attempt %d: %s", attempt, out.Status)
+			}
+		}
+		jobs, _ := h.store.ListJobs(ctx, platform.JobPaymentFailed)
+		if len(jobs) != 2 {
+			t.Fatalf("%d payment.failed jobs, want one per attempt (2)", len(jobs))
+		}
+		var first, last billing.ChargeProblem
+		mustOK(t, json.Unmarshal(jobs[0].Payload, &first))
+		mustOK(t, json.Unmarshal(jobs[1].Payload, &last))
+		if first.LastAttempt || !last.LastAttempt || first.Message == "" {
+			t.Fatalf("failure jobs: %+v then %+v", first, last)
+		}
+
+		sca := h.customer(t, "sca2@example.com", sandbox.CardAuthenticationReqd)
+		_, inv2, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: sca.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		_, err = h.svc.ChargeInvoice(ctx, inv2.ID, 1)
+		mustOK(t, err)
+		action, _ := h.store.ListJobs(ctx, platform.JobPaymentActionRequired)
+		if len(action) != 1 {
+			t.Fatalf("%d action-required emails, want 1", len(action))
 		}
 	})
 }

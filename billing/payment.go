@@ -153,7 +153,8 @@ func (s *Service) ChargeInvoice(ctx context.Context, invoiceID int64, attempt in
 	}
 	pm, err := s.store.DefaultPaymentMethod(ctx, inv.CustomerID)
 	if platform.ErrorCode(err) == platform.ENOTFOUND {
-		return ChargeOutcome{Invoice: inv, Status: ChargeFailed, Message: "no saved payment method"}, nil
+		res := ChargeResult{Status: ChargeFailed, FailureMessage: "no saved payment method"}
+		return ChargeOutcome{Invoice: inv, Status: ChargeFailed, Message: res.FailureMessage}, s.recordFailedCharge(ctx, inv, res, attempt, now)
 	}
 	if err != nil {
 		return ChargeOutcome{}, err
@@ -168,7 +169,7 @@ func (s *Service) ChargeInvoice(ctx context.Context, invoiceID int64, attempt in
 		return ChargeOutcome{}, fmt.Errorf("charge invoice %d: %w", inv.ID, err)
 	}
 	if res.Status != ChargeSucceeded {
-		err := s.recordFailedCharge(ctx, inv, res, now)
+		err := s.recordFailedCharge(ctx, inv, res, attempt, now)
 		return ChargeOutcome{Invoice: inv, Status: res.Status, Message: res.FailureMessage}, err
 	}
 	paid, err := s.RecordPayment(ctx, Payment{
@@ -180,18 +181,47 @@ func (s *Service) ChargeInvoice(ctx context.Context, invoiceID int64, attempt in
 	return ChargeOutcome{Invoice: paid, Status: ChargeSucceeded}, nil
 }
 
+// ChargeProblem is the payload of the jobs a charge that did not go
+// through raises: an email asking the customer to finish the payment on
+// the site (SCA), or one saying the charge failed plus an alert to staff.
+type ChargeProblem struct {
+	InvoiceID int64  `json:"invoice_id"`
+	Attempt   int    `json:"attempt"`
+	Message   string `json:"message"`
+	// PaymentID is the gateway's payment to finish on-session.
+	PaymentID string `json:"payment_id,omitempty"`
+	// LastAttempt says the retries are spent: dunning takes over.
+	LastAttempt bool `json:"last_attempt"`
+}
+
 // recordFailedCharge keeps a declined or unfinished charge on record for
-// reconciliation; the same gateway id reported twice is recorded once.
-func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res ChargeResult, now time.Time) error {
-	if res.ID == "" {
-		return nil
+// reconciliation (the same gateway id is recorded once) and, in the same
+// transaction, raises the job that tells the customer and staff, once per
+// attempt.
+func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res ChargeResult, attempt int, now time.Time) error {
+	kind := platform.JobPaymentFailed
+	if res.Status == ChargeRequiresAction {
+		kind = platform.JobPaymentActionRequired
 	}
-	err := s.store.CreateTransaction(ctx, &Transaction{
-		InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: s.gateway.Name(), GatewayID: res.ID, Kind: TxCharge,
-		Amount: inv.AmountDue(), Currency: inv.Currency, Status: string(res.Status), FailureMessage: res.FailureMessage,
-		CreatedAt: now,
+	problem := ChargeProblem{InvoiceID: inv.ID, Attempt: attempt, Message: res.FailureMessage, PaymentID: res.ID,
+		LastAttempt: attempt > s.cfg.Dunning.LastRetryAttempt()}
+	err := s.store.InTx(ctx, func(tx Store) error {
+		if res.ID != "" {
+			err := tx.CreateTransaction(ctx, &Transaction{
+				InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: s.gateway.Name(), GatewayID: res.ID, Kind: TxCharge,
+				Amount: inv.AmountDue(), Currency: inv.Currency, Status: string(res.Status), FailureMessage: res.FailureMessage,
+				CreatedAt: now,
+			})
+			if platform.ErrorCode(err) == platform.ECONFLICT {
+				return errAlreadyRecorded // a retried job: told already
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return enqueue(ctx, tx, kind, fmt.Sprintf("%s:%d:%d", kind, inv.ID, attempt), now, problem)
 	})
-	if platform.ErrorCode(err) == platform.ECONFLICT {
+	if errors.Is(err, errAlreadyRecorded) || platform.ErrorCode(err) == platform.ECONFLICT {
 		return nil
 	}
 	return err
