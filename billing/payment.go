@@ -151,7 +151,7 @@ func (s *Service) ChargeInvoice(ctx context.Context, invoiceID int64, attempt in
 	if inv.Status != InvoiceOpen {
 		return ChargeOutcome{Invoice: inv, Status: ChargeSucceeded, Message: "nothing due"}, nil
 	}
-	pm, err := s.store.DefaultPaymentMethod(ctx, inv.CustomerID)
+	pm, err := s.chargeMethod(ctx, inv)
 	if platform.ErrorCode(err) == platform.ENOTFOUND {
 		res := ChargeResult{Status: ChargeFailed, FailureMessage: "no saved payment method"}
 		return ChargeOutcome{Invoice: inv, Status: ChargeFailed, Message: res.FailureMessage}, s.recordFailedCharge(ctx, inv, res, attempt, now)

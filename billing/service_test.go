@@ -648,3 +648,64 @@ func TestTrialEndsWithFirstInvoiceIncludingSetupFee(t *testing.T) {
 		}
 	})
 }
+
+func TestPaymentMethods(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "cards@example.com", "")
+		other := h.customer(t, "other-cards@example.com", "")
+		created := 0
+		gatewayID, err := h.svc.EnsureGatewayCustomer(ctx, c.ID, "sandbox", func() (string, error) { created++; return "cus_sandbox_1", nil })
+		mustOK(t, err)
+		again, _ := h.svc.EnsureGatewayCustomer(ctx, c.ID, "sandbox", func() (string, error) { created++; return "cus_sandbox_2", nil })
+		if gatewayID != "cus_sandbox_1" || again != gatewayID || created != 1 {
+			t.Fatalf("gateway customer made %d times: %q, %q", created, gatewayID, again)
+		}
+		save := func(card string) *billing.PaymentMethod {
+			id, err := h.gw.SavePaymentMethod(card)
+			mustOK(t, err)
+			pm := &billing.PaymentMethod{CustomerID: c.ID, Gateway: "sandbox", GatewayCustomerID: gatewayID, GatewayMethodID: id, Brand: "visa", Last4: "4242"}
+			mustOK(t, h.svc.SavePaymentMethod(ctx, pm))
+			return pm
+		}
+		visa, master := save(sandbox.CardVisa), save(sandbox.CardMastercard)
+		if !visa.Default || master.Default {
+			t.Fatalf("defaults: visa %v, mastercard %v", visa.Default, master.Default)
+		}
+		sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		wantCode(t, h.svc.ChooseSubscriptionPaymentMethod(ctx, other.ID, sub.ID, master.ID), platform.ENOTFOUND)
+		mustOK(t, h.svc.ChooseSubscriptionPaymentMethod(ctx, c.ID, sub.ID, master.ID))
+		_, err = h.svc.ChargeInvoice(ctx, inv.ID, 1)
+		mustOK(t, err)
+		if got := h.gw.Charges()[0].Request.PaymentMethodID; got != master.GatewayMethodID {
+			t.Fatalf("charged %s, want the subscription's chosen %s", got, master.GatewayMethodID)
+		}
+		// Removing the default promotes the other; removing the chosen one
+		// sends the subscription back to the default.
+		_, err = h.svc.RemovePaymentMethod(ctx, c.ID, visa.ID)
+		mustOK(t, err)
+		def, err := h.store.DefaultPaymentMethod(ctx, c.ID)
+		mustOK(t, err)
+		if def.ID != master.ID {
+			t.Fatalf("default after removal: %d", def.ID)
+		}
+		removed, err := h.svc.RemovePaymentMethod(ctx, c.ID, master.ID)
+		mustOK(t, err)
+		if removed.GatewayMethodID != master.GatewayMethodID {
+			t.Fatal("the removed method was not returned for detaching")
+		}
+		got, _ := h.store.GetSubscription(ctx, sub.ID)
+		if got.PaymentMethodID != 0 {
+			t.Fatalf("the subscription still points at a removed card: %d", got.PaymentMethodID)
+		}
+		_, err = h.svc.RemovePaymentMethod(ctx, other.ID, master.ID)
+		wantCode(t, err, platform.ENOTFOUND)
+	})
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := platform.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}

@@ -77,6 +77,19 @@ type Store interface {
 	UpdateTransactionStatus(ctx context.Context, t *Transaction) error
 	CreatePaymentMethod(ctx context.Context, pm *PaymentMethod) error
 	DefaultPaymentMethod(ctx context.Context, customerID int64) (*PaymentMethod, error)
+	ListPaymentMethods(ctx context.Context, customerID int64) ([]*PaymentMethod, error)
+	// GetPaymentMethod returns one of the customer's payment methods; one
+	// of another customer's is an ENOTFOUND.
+	GetPaymentMethod(ctx context.Context, customerID, id int64) (*PaymentMethod, error)
+	SetDefaultPaymentMethod(ctx context.Context, customerID, id int64) error
+	// DeletePaymentMethod removes one of the customer's payment methods and
+	// unsets it on the subscriptions that chose it.
+	DeletePaymentMethod(ctx context.Context, customerID, id int64) error
+	// SetSubscriptionPaymentMethod sets the payment method a customer's
+	// subscription is charged to; 0 falls back to the default.
+	SetSubscriptionPaymentMethod(ctx context.Context, customerID, subID, pmID int64) error
+	GatewayCustomerID(ctx context.Context, customerID int64, gateway string) (string, error)
+	SaveGatewayCustomerID(ctx context.Context, customerID int64, gateway, id string, now time.Time) error
 
 	CreateCoupon(ctx context.Context, c *Coupon) error
 	GetCouponByCode(ctx context.Context, code string) (*Coupon, error)

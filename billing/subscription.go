@@ -71,6 +71,10 @@ type Subscription struct {
 	CancelledAt       time.Time
 	// SuspendHold stops automatic suspension of this subscription.
 	SuspendHold bool
+	// PaymentMethodID, when set, is the saved payment method this
+	// subscription's invoices are charged to instead of the account's
+	// default.
+	PaymentMethodID int64
 	// CouponID and CouponCyclesLeft carry a discount into renewals; a
 	// negative count means forever.
 	CouponID         int64

@@ -49,6 +49,8 @@ type Services struct {
 	// gateway at /webhooks/{name}.
 	Billing  *billing.Service
 	Webhooks []WebhookSource
+	// Cards, with Billing, mounts the saved payment methods.
+	Cards CardVault
 }
 
 // Server is the HTTP API.
@@ -87,6 +89,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	s.registerProfile()
 	if passkeys != nil {
 		s.registerPasskeys()
+	}
+	if svc.Billing != nil && svc.Cards != nil {
+		s.registerPaymentMethods(svc.Billing, svc.Cards)
 	}
 
 	csrf := http.NewCrossOriginProtection()

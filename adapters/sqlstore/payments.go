@@ -116,9 +116,83 @@ func (s *Store) DefaultPaymentMethod(ctx context.Context, customerID int64) (*bi
 	if err != nil {
 		return nil, s.translate(err, "default payment method")
 	}
+	return paymentMethodFromRow(r), nil
+}
+
+// ListPaymentMethods returns the customer's payment methods, oldest first.
+func (s *Store) ListPaymentMethods(ctx context.Context, customerID int64) ([]*billing.PaymentMethod, error) {
+	rows, err := s.q.PaymentMethodListByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "payment methods")
+	}
+	out := make([]*billing.PaymentMethod, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, paymentMethodFromRow(r))
+	}
+	return out, nil
+}
+
+// GetPaymentMethod returns one of the customer's payment methods.
+func (s *Store) GetPaymentMethod(ctx context.Context, customerID, id int64) (*billing.PaymentMethod, error) {
+	r, err := s.q.PaymentMethodGetByID(ctx, dbsqlc.PaymentMethodGetByIDParams{ID: id, CustomerID: customerID})
+	if err != nil {
+		return nil, s.translate(err, "payment method")
+	}
+	return paymentMethodFromRow(r), nil
+}
+
+// SetDefaultPaymentMethod makes one of the customer's payment methods the
+// default, and no other.
+func (s *Store) SetDefaultPaymentMethod(ctx context.Context, customerID, id int64) error {
+	return s.inTx(ctx, func(t *Store) error {
+		if err := t.q.PaymentMethodClearDefault(ctx, customerID); err != nil {
+			return t.translate(err, "payment methods")
+		}
+		n, err := t.q.PaymentMethodSetDefault(ctx, dbsqlc.PaymentMethodSetDefaultParams{ID: id, CustomerID: customerID})
+		return t.rowChanged(n, err, "payment method")
+	})
+}
+
+// DeletePaymentMethod removes one of the customer's payment methods.
+func (s *Store) DeletePaymentMethod(ctx context.Context, customerID, id int64) error {
+	return s.inTx(ctx, func(t *Store) error {
+		if _, err := t.q.PaymentMethodGetByID(ctx, dbsqlc.PaymentMethodGetByIDParams{ID: id, CustomerID: customerID}); err != nil {
+			return t.translate(err, "payment method")
+		}
+		if err := t.q.SubscriptionClearPaymentMethod(ctx, nullID(id)); err != nil {
+			return t.translate(err, "subscriptions")
+		}
+		n, err := t.q.PaymentMethodDelete(ctx, dbsqlc.PaymentMethodDeleteParams{ID: id, CustomerID: customerID})
+		return t.rowChanged(n, err, "payment method")
+	})
+}
+
+// SetSubscriptionPaymentMethod sets a subscription's payment method.
+func (s *Store) SetSubscriptionPaymentMethod(ctx context.Context, customerID, subID, pmID int64) error {
+	n, err := s.writeQ().SubscriptionSetPaymentMethod(ctx, dbsqlc.SubscriptionSetPaymentMethodParams{
+		PaymentMethodID: nullID(pmID), ID: subID, CustomerID: customerID,
+	})
+	return s.rowChanged(n, err, "subscription")
+}
+
+// GatewayCustomerID returns the customer's id at a gateway.
+func (s *Store) GatewayCustomerID(ctx context.Context, customerID int64, gateway string) (string, error) {
+	id, err := s.q.GatewayCustomerGet(ctx, dbsqlc.GatewayCustomerGetParams{CustomerID: customerID, Gateway: gateway})
+	return id, s.translate(err, "gateway customer")
+}
+
+// SaveGatewayCustomerID records the customer's id at a gateway, once.
+func (s *Store) SaveGatewayCustomerID(ctx context.Context, customerID int64, gateway, id string, now time.Time) error {
+	err := s.writeQ().GatewayCustomerInsert(ctx, dbsqlc.GatewayCustomerInsertParams{
+		CustomerID: customerID, Gateway: gateway, GatewayCustomerID: id, CreatedAt: now,
+	})
+	return s.translate(err, "gateway customer")
+}
+
+func paymentMethodFromRow(r dbsqlc.PaymentMethod) *billing.PaymentMethod {
 	return &billing.PaymentMethod{
 		ID: r.ID, CustomerID: r.CustomerID, Gateway: r.Gateway, GatewayCustomerID: r.GatewayCustomerID,
 		GatewayMethodID: r.GatewayMethodID, Brand: r.Brand, Last4: r.Last4, ExpMonth: r.ExpMonth,
 		ExpYear: r.ExpYear, Default: r.IsDefault, CreatedAt: r.CreatedAt.UTC(),
-	}, nil
+	}
 }

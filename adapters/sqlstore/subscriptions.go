@@ -137,7 +137,7 @@ func subscriptionFromRow(r dbsqlc.Subscription) (*billing.Subscription, error) {
 		TrialEnd: timeOf(r.TrialEnd), CancelAtPeriodEnd: r.CancelAtPeriodEnd, CancelReason: r.CancelReason,
 		CancelledAt: timeOf(r.CancelledAt), SuspendHold: r.SuspendHold, CouponID: r.CouponID.Int64,
 		CouponCyclesLeft: int(r.CouponCyclesLeft), SuspendedAt: timeOf(r.SuspendedAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), PaymentMethodID: r.PaymentMethodID.Int64,
 	}
 	if err := json.Unmarshal([]byte(r.OptionsJson), &sub.Options); err != nil {
 		return nil, platform.Errorf(platform.EINTERNAL, "subscription %d options: %v", r.ID, err)

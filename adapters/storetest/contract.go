@@ -445,6 +445,30 @@ func testTransactions(t *testing.T, s billing.Store) {
 	}
 	_, err = s.DefaultPaymentMethod(ctx, c.ID+1)
 	wantCode(t, err, platform.ENOTFOUND)
+	second := &billing.PaymentMethod{CustomerID: c.ID, Gateway: "stripe", GatewayCustomerID: "cus_1", GatewayMethodID: "pm_2", CreatedAt: t0}
+	must(t, s.CreatePaymentMethod(ctx, second))
+	must(t, s.SetDefaultPaymentMethod(ctx, c.ID, second.ID))
+	methods, err := s.ListPaymentMethods(ctx, c.ID)
+	must(t, err)
+	if len(methods) != 2 || methods[0].Default || !methods[1].Default {
+		t.Fatalf("payment methods after a default change: %+v", methods)
+	}
+	_, err = s.GetPaymentMethod(ctx, c.ID+1, second.ID)
+	wantCode(t, err, platform.ENOTFOUND)
+	wantCode(t, s.DeletePaymentMethod(ctx, c.ID+1, second.ID), platform.ENOTFOUND)
+	must(t, s.DeletePaymentMethod(ctx, c.ID, second.ID))
+	if methods, _ := s.ListPaymentMethods(ctx, c.ID); len(methods) != 1 {
+		t.Fatalf("%d payment methods after deleting one of two", len(methods))
+	}
+	must(t, s.SaveGatewayCustomerID(ctx, c.ID, "stripe", "cus_1", t0))
+	wantCode(t, s.SaveGatewayCustomerID(ctx, c.ID, "stripe", "cus_2", t0), platform.ECONFLICT)
+	gc, err := s.GatewayCustomerID(ctx, c.ID, "stripe")
+	must(t, err)
+	if gc != "cus_1" {
+		t.Fatalf("gateway customer %q", gc)
+	}
+	_, err = s.GatewayCustomerID(ctx, c.ID, "paypal")
+	wantCode(t, err, platform.ENOTFOUND)
 
 	pending := &billing.Transaction{InvoiceID: inv.ID, CustomerID: c.ID, Gateway: "stripe", GatewayID: "pi_sca", Kind: billing.TxCharge, Amount: 1666, Currency: "USD", Status: "requires_action", CreatedAt: t0}
 	must(t, s.CreateTransaction(ctx, pending))

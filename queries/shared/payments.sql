@@ -33,3 +33,30 @@ VALUES (?, ?, ?, ?, ?, ?);
 SELECT * FROM payment_transactions
 WHERE kind = 'charge' AND status IN ('requires_action', 'processing') AND created_at >= ?
 ORDER BY id;
+
+-- name: PaymentMethodListByCustomer :many
+SELECT * FROM payment_methods WHERE customer_id = ? ORDER BY id;
+
+-- name: PaymentMethodGetByID :one
+SELECT * FROM payment_methods WHERE id = ? AND customer_id = ?;
+
+-- name: PaymentMethodClearDefault :exec
+UPDATE payment_methods SET is_default = FALSE WHERE customer_id = ?;
+
+-- name: PaymentMethodSetDefault :execrows
+UPDATE payment_methods SET is_default = TRUE WHERE id = ? AND customer_id = ?;
+
+-- name: PaymentMethodDelete :execrows
+DELETE FROM payment_methods WHERE id = ? AND customer_id = ?;
+
+-- name: SubscriptionClearPaymentMethod :exec
+UPDATE subscriptions SET payment_method_id = NULL WHERE payment_method_id = ?;
+
+-- name: SubscriptionSetPaymentMethod :execrows
+UPDATE subscriptions SET payment_method_id = ? WHERE id = ? AND customer_id = ?;
+
+-- name: GatewayCustomerGet :one
+SELECT gateway_customer_id FROM gateway_customers WHERE customer_id = ? AND gateway = ?;
+
+-- name: GatewayCustomerInsert :exec
+INSERT INTO gateway_customers (customer_id, gateway, gateway_customer_id, created_at) VALUES (?, ?, ?, ?);

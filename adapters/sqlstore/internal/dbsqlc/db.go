@@ -96,6 +96,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dunningStepInsertStmt, err = db.PrepareContext(ctx, dunningStepInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query DunningStepInsert: %w", err)
 	}
+	if q.gatewayCustomerGetStmt, err = db.PrepareContext(ctx, gatewayCustomerGet); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewayCustomerGet: %w", err)
+	}
+	if q.gatewayCustomerInsertStmt, err = db.PrepareContext(ctx, gatewayCustomerInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewayCustomerInsert: %w", err)
+	}
 	if q.gatewayEventInsertStmt, err = db.PrepareContext(ctx, gatewayEventInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewayEventInsert: %w", err)
 	}
@@ -204,11 +210,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.passkeyUpdateCredentialStmt, err = db.PrepareContext(ctx, passkeyUpdateCredential); err != nil {
 		return nil, fmt.Errorf("error preparing query PasskeyUpdateCredential: %w", err)
 	}
+	if q.paymentMethodClearDefaultStmt, err = db.PrepareContext(ctx, paymentMethodClearDefault); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodClearDefault: %w", err)
+	}
+	if q.paymentMethodDeleteStmt, err = db.PrepareContext(ctx, paymentMethodDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodDelete: %w", err)
+	}
+	if q.paymentMethodGetByIDStmt, err = db.PrepareContext(ctx, paymentMethodGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodGetByID: %w", err)
+	}
 	if q.paymentMethodGetDefaultStmt, err = db.PrepareContext(ctx, paymentMethodGetDefault); err != nil {
 		return nil, fmt.Errorf("error preparing query PaymentMethodGetDefault: %w", err)
 	}
 	if q.paymentMethodInsertStmt, err = db.PrepareContext(ctx, paymentMethodInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PaymentMethodInsert: %w", err)
+	}
+	if q.paymentMethodListByCustomerStmt, err = db.PrepareContext(ctx, paymentMethodListByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodListByCustomer: %w", err)
+	}
+	if q.paymentMethodSetDefaultStmt, err = db.PrepareContext(ctx, paymentMethodSetDefault); err != nil {
+		return nil, fmt.Errorf("error preparing query PaymentMethodSetDefault: %w", err)
 	}
 	if q.permissionGetByNameStmt, err = db.PrepareContext(ctx, permissionGetByName); err != nil {
 		return nil, fmt.Errorf("error preparing query PermissionGetByName: %w", err)
@@ -315,6 +336,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscriptionClaimPeriodStmt, err = db.PrepareContext(ctx, subscriptionClaimPeriod); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionClaimPeriod: %w", err)
 	}
+	if q.subscriptionClearPaymentMethodStmt, err = db.PrepareContext(ctx, subscriptionClearPaymentMethod); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionClearPaymentMethod: %w", err)
+	}
 	if q.subscriptionGetByIDStmt, err = db.PrepareContext(ctx, subscriptionGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionGetByID: %w", err)
 	}
@@ -332,6 +356,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.subscriptionListRenewableStmt, err = db.PrepareContext(ctx, subscriptionListRenewable); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionListRenewable: %w", err)
+	}
+	if q.subscriptionSetPaymentMethodStmt, err = db.PrepareContext(ctx, subscriptionSetPaymentMethod); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionSetPaymentMethod: %w", err)
 	}
 	if q.subscriptionUpdateStmt, err = db.PrepareContext(ctx, subscriptionUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionUpdate: %w", err)
@@ -530,6 +557,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing dunningStepInsertStmt: %w", cerr)
 		}
 	}
+	if q.gatewayCustomerGetStmt != nil {
+		if cerr := q.gatewayCustomerGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewayCustomerGetStmt: %w", cerr)
+		}
+	}
+	if q.gatewayCustomerInsertStmt != nil {
+		if cerr := q.gatewayCustomerInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewayCustomerInsertStmt: %w", cerr)
+		}
+	}
 	if q.gatewayEventInsertStmt != nil {
 		if cerr := q.gatewayEventInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing gatewayEventInsertStmt: %w", cerr)
@@ -710,6 +747,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passkeyUpdateCredentialStmt: %w", cerr)
 		}
 	}
+	if q.paymentMethodClearDefaultStmt != nil {
+		if cerr := q.paymentMethodClearDefaultStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodClearDefaultStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodDeleteStmt != nil {
+		if cerr := q.paymentMethodDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodDeleteStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodGetByIDStmt != nil {
+		if cerr := q.paymentMethodGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodGetByIDStmt: %w", cerr)
+		}
+	}
 	if q.paymentMethodGetDefaultStmt != nil {
 		if cerr := q.paymentMethodGetDefaultStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paymentMethodGetDefaultStmt: %w", cerr)
@@ -718,6 +770,16 @@ func (q *Queries) Close() error {
 	if q.paymentMethodInsertStmt != nil {
 		if cerr := q.paymentMethodInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paymentMethodInsertStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodListByCustomerStmt != nil {
+		if cerr := q.paymentMethodListByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodListByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.paymentMethodSetDefaultStmt != nil {
+		if cerr := q.paymentMethodSetDefaultStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paymentMethodSetDefaultStmt: %w", cerr)
 		}
 	}
 	if q.permissionGetByNameStmt != nil {
@@ -895,6 +957,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscriptionClaimPeriodStmt: %w", cerr)
 		}
 	}
+	if q.subscriptionClearPaymentMethodStmt != nil {
+		if cerr := q.subscriptionClearPaymentMethodStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionClearPaymentMethodStmt: %w", cerr)
+		}
+	}
 	if q.subscriptionGetByIDStmt != nil {
 		if cerr := q.subscriptionGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing subscriptionGetByIDStmt: %w", cerr)
@@ -923,6 +990,11 @@ func (q *Queries) Close() error {
 	if q.subscriptionListRenewableStmt != nil {
 		if cerr := q.subscriptionListRenewableStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing subscriptionListRenewableStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionSetPaymentMethodStmt != nil {
+		if cerr := q.subscriptionSetPaymentMethodStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionSetPaymentMethodStmt: %w", cerr)
 		}
 	}
 	if q.subscriptionUpdateStmt != nil {
@@ -1108,6 +1180,8 @@ type Queries struct {
 	creditListByCustomerStmt                 *sql.Stmt
 	customerGetByIDStmt                      *sql.Stmt
 	dunningStepInsertStmt                    *sql.Stmt
+	gatewayCustomerGetStmt                   *sql.Stmt
+	gatewayCustomerInsertStmt                *sql.Stmt
 	gatewayEventInsertStmt                   *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
@@ -1144,8 +1218,13 @@ type Queries struct {
 	passkeyListByUserStmt                    *sql.Stmt
 	passkeyRenameStmt                        *sql.Stmt
 	passkeyUpdateCredentialStmt              *sql.Stmt
+	paymentMethodClearDefaultStmt            *sql.Stmt
+	paymentMethodDeleteStmt                  *sql.Stmt
+	paymentMethodGetByIDStmt                 *sql.Stmt
 	paymentMethodGetDefaultStmt              *sql.Stmt
 	paymentMethodInsertStmt                  *sql.Stmt
+	paymentMethodListByCustomerStmt          *sql.Stmt
+	paymentMethodSetDefaultStmt              *sql.Stmt
 	permissionGetByNameStmt                  *sql.Stmt
 	permissionInsertStmt                     *sql.Stmt
 	planDecrementStockStmt                   *sql.Stmt
@@ -1181,12 +1260,14 @@ type Queries struct {
 	settingInsertStmt                        *sql.Stmt
 	settingUpdateStmt                        *sql.Stmt
 	subscriptionClaimPeriodStmt              *sql.Stmt
+	subscriptionClearPaymentMethodStmt       *sql.Stmt
 	subscriptionGetByIDStmt                  *sql.Stmt
 	subscriptionInsertStmt                   *sql.Stmt
 	subscriptionListByCustomerStmt           *sql.Stmt
 	subscriptionListEndingByStmt             *sql.Stmt
 	subscriptionListPendingCreatedBeforeStmt *sql.Stmt
 	subscriptionListRenewableStmt            *sql.Stmt
+	subscriptionSetPaymentMethodStmt         *sql.Stmt
 	subscriptionUpdateStmt                   *sql.Stmt
 	tOTPAdvanceStepStmt                      *sql.Stmt
 	tOTPConfirmStmt                          *sql.Stmt
@@ -1241,6 +1322,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
 		customerGetByIDStmt:                      q.customerGetByIDStmt,
 		dunningStepInsertStmt:                    q.dunningStepInsertStmt,
+		gatewayCustomerGetStmt:                   q.gatewayCustomerGetStmt,
+		gatewayCustomerInsertStmt:                q.gatewayCustomerInsertStmt,
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
@@ -1277,8 +1360,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		passkeyListByUserStmt:                    q.passkeyListByUserStmt,
 		passkeyRenameStmt:                        q.passkeyRenameStmt,
 		passkeyUpdateCredentialStmt:              q.passkeyUpdateCredentialStmt,
+		paymentMethodClearDefaultStmt:            q.paymentMethodClearDefaultStmt,
+		paymentMethodDeleteStmt:                  q.paymentMethodDeleteStmt,
+		paymentMethodGetByIDStmt:                 q.paymentMethodGetByIDStmt,
 		paymentMethodGetDefaultStmt:              q.paymentMethodGetDefaultStmt,
 		paymentMethodInsertStmt:                  q.paymentMethodInsertStmt,
+		paymentMethodListByCustomerStmt:          q.paymentMethodListByCustomerStmt,
+		paymentMethodSetDefaultStmt:              q.paymentMethodSetDefaultStmt,
 		permissionGetByNameStmt:                  q.permissionGetByNameStmt,
 		permissionInsertStmt:                     q.permissionInsertStmt,
 		planDecrementStockStmt:                   q.planDecrementStockStmt,
@@ -1314,12 +1402,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		settingInsertStmt:                        q.settingInsertStmt,
 		settingUpdateStmt:                        q.settingUpdateStmt,
 		subscriptionClaimPeriodStmt:              q.subscriptionClaimPeriodStmt,
+		subscriptionClearPaymentMethodStmt:       q.subscriptionClearPaymentMethodStmt,
 		subscriptionGetByIDStmt:                  q.subscriptionGetByIDStmt,
 		subscriptionInsertStmt:                   q.subscriptionInsertStmt,
 		subscriptionListByCustomerStmt:           q.subscriptionListByCustomerStmt,
 		subscriptionListEndingByStmt:             q.subscriptionListEndingByStmt,
 		subscriptionListPendingCreatedBeforeStmt: q.subscriptionListPendingCreatedBeforeStmt,
 		subscriptionListRenewableStmt:            q.subscriptionListRenewableStmt,
+		subscriptionSetPaymentMethodStmt:         q.subscriptionSetPaymentMethodStmt,
 		subscriptionUpdateStmt:                   q.subscriptionUpdateStmt,
 		tOTPAdvanceStepStmt:                      q.tOTPAdvanceStepStmt,
 		tOTPConfirmStmt:                          q.tOTPConfirmStmt,

@@ -11,6 +11,43 @@ import (
 	"time"
 )
 
+const gatewayCustomerGet = `-- name: GatewayCustomerGet :one
+SELECT gateway_customer_id FROM gateway_customers WHERE customer_id = ? AND gateway = ?
+`
+
+type GatewayCustomerGetParams struct {
+	CustomerID int64
+	Gateway    string
+}
+
+func (q *Queries) GatewayCustomerGet(ctx context.Context, arg GatewayCustomerGetParams) (string, error) {
+	row := q.queryRow(ctx, q.gatewayCustomerGetStmt, gatewayCustomerGet, arg.CustomerID, arg.Gateway)
+	var gateway_customer_id string
+	err := row.Scan(&gateway_customer_id)
+	return gateway_customer_id, err
+}
+
+const gatewayCustomerInsert = `-- name: GatewayCustomerInsert :exec
+INSERT INTO gateway_customers (customer_id, gateway, gateway_customer_id, created_at) VALUES (?, ?, ?, ?)
+`
+
+type GatewayCustomerInsertParams struct {
+	CustomerID        int64
+	Gateway           string
+	GatewayCustomerID string
+	CreatedAt         time.Time
+}
+
+func (q *Queries) GatewayCustomerInsert(ctx context.Context, arg GatewayCustomerInsertParams) error {
+	_, err := q.exec(ctx, q.gatewayCustomerInsertStmt, gatewayCustomerInsert,
+		arg.CustomerID,
+		arg.Gateway,
+		arg.GatewayCustomerID,
+		arg.CreatedAt,
+	)
+	return err
+}
+
 const gatewayEventInsert = `-- name: GatewayEventInsert :exec
 INSERT INTO gateway_events (gateway, event_id, event_type, payload, received_at, processed_at)
 VALUES (?, ?, ?, ?, ?, ?)
@@ -37,6 +74,60 @@ func (q *Queries) GatewayEventInsert(ctx context.Context, arg GatewayEventInsert
 		arg.ProcessedAt,
 	)
 	return err
+}
+
+const paymentMethodClearDefault = `-- name: PaymentMethodClearDefault :exec
+UPDATE payment_methods SET is_default = FALSE WHERE customer_id = ?
+`
+
+func (q *Queries) PaymentMethodClearDefault(ctx context.Context, customerID int64) error {
+	_, err := q.exec(ctx, q.paymentMethodClearDefaultStmt, paymentMethodClearDefault, customerID)
+	return err
+}
+
+const paymentMethodDelete = `-- name: PaymentMethodDelete :execrows
+DELETE FROM payment_methods WHERE id = ? AND customer_id = ?
+`
+
+type PaymentMethodDeleteParams struct {
+	ID         int64
+	CustomerID int64
+}
+
+func (q *Queries) PaymentMethodDelete(ctx context.Context, arg PaymentMethodDeleteParams) (int64, error) {
+	result, err := q.exec(ctx, q.paymentMethodDeleteStmt, paymentMethodDelete, arg.ID, arg.CustomerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const paymentMethodGetByID = `-- name: PaymentMethodGetByID :one
+SELECT id, customer_id, gateway, gateway_customer_id, gateway_method_id, brand, last4, exp_month, exp_year, is_default, created_at FROM payment_methods WHERE id = ? AND customer_id = ?
+`
+
+type PaymentMethodGetByIDParams struct {
+	ID         int64
+	CustomerID int64
+}
+
+func (q *Queries) PaymentMethodGetByID(ctx context.Context, arg PaymentMethodGetByIDParams) (PaymentMethod, error) {
+	row := q.queryRow(ctx, q.paymentMethodGetByIDStmt, paymentMethodGetByID, arg.ID, arg.CustomerID)
+	var i PaymentMethod
+	err := row.Scan(
+		&i.ID,
+		&i.CustomerID,
+		&i.Gateway,
+		&i.GatewayCustomerID,
+		&i.GatewayMethodID,
+		&i.Brand,
+		&i.Last4,
+		&i.ExpMonth,
+		&i.ExpYear,
+		&i.IsDefault,
+		&i.CreatedAt,
+	)
+	return i, err
 }
 
 const paymentMethodGetDefault = `-- name: PaymentMethodGetDefault :one
@@ -99,6 +190,89 @@ func (q *Queries) PaymentMethodInsert(ctx context.Context, arg PaymentMethodInse
 		return 0, err
 	}
 	return result.LastInsertId()
+}
+
+const paymentMethodListByCustomer = `-- name: PaymentMethodListByCustomer :many
+SELECT id, customer_id, gateway, gateway_customer_id, gateway_method_id, brand, last4, exp_month, exp_year, is_default, created_at FROM payment_methods WHERE customer_id = ? ORDER BY id
+`
+
+func (q *Queries) PaymentMethodListByCustomer(ctx context.Context, customerID int64) ([]PaymentMethod, error) {
+	rows, err := q.query(ctx, q.paymentMethodListByCustomerStmt, paymentMethodListByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PaymentMethod
+	for rows.Next() {
+		var i PaymentMethod
+		if err := rows.Scan(
+			&i.ID,
+			&i.CustomerID,
+			&i.Gateway,
+			&i.GatewayCustomerID,
+			&i.GatewayMethodID,
+			&i.Brand,
+			&i.Last4,
+			&i.ExpMonth,
+			&i.ExpYear,
+			&i.IsDefault,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const paymentMethodSetDefault = `-- name: PaymentMethodSetDefault :execrows
+UPDATE payment_methods SET is_default = TRUE WHERE id = ? AND customer_id = ?
+`
+
+type PaymentMethodSetDefaultParams struct {
+	ID         int64
+	CustomerID int64
+}
+
+func (q *Queries) PaymentMethodSetDefault(ctx context.Context, arg PaymentMethodSetDefaultParams) (int64, error) {
+	result, err := q.exec(ctx, q.paymentMethodSetDefaultStmt, paymentMethodSetDefault, arg.ID, arg.CustomerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const subscriptionClearPaymentMethod = `-- name: SubscriptionClearPaymentMethod :exec
+UPDATE subscriptions SET payment_method_id = NULL WHERE payment_method_id = ?
+`
+
+func (q *Queries) SubscriptionClearPaymentMethod(ctx context.Context, paymentMethodID sql.NullInt64) error {
+	_, err := q.exec(ctx, q.subscriptionClearPaymentMethodStmt, subscriptionClearPaymentMethod, paymentMethodID)
+	return err
+}
+
+const subscriptionSetPaymentMethod = `-- name: SubscriptionSetPaymentMethod :execrows
+UPDATE subscriptions SET payment_method_id = ? WHERE id = ? AND customer_id = ?
+`
+
+type SubscriptionSetPaymentMethodParams struct {
+	PaymentMethodID sql.NullInt64
+	ID              int64
+	CustomerID      int64
+}
+
+func (q *Queries) SubscriptionSetPaymentMethod(ctx context.Context, arg SubscriptionSetPaymentMethodParams) (int64, error) {
+	result, err := q.exec(ctx, q.subscriptionSetPaymentMethodStmt, subscriptionSetPaymentMethod, arg.PaymentMethodID, arg.ID, arg.CustomerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const transactionGetByGatewayID = `-- name: TransactionGetByGatewayID :one

@@ -115,6 +115,13 @@ type DunningStep struct {
 	CreatedAt time.Time
 }
 
+type GatewayCustomer struct {
+	CustomerID        int64
+	Gateway           string
+	GatewayCustomerID string
+	CreatedAt         time.Time
+}
+
 type GatewayEvent struct {
 	ID          int64
 	Gateway     string
@@ -441,6 +448,7 @@ type Subscription struct {
 	SuspendedAt        sql.NullTime
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	PaymentMethodID    sql.NullInt64
 }
 
 type SupportTicket struct {

@@ -41,7 +41,7 @@ func (q *Queries) SubscriptionClaimPeriod(ctx context.Context, arg SubscriptionC
 }
 
 const subscriptionGetByID = `-- name: SubscriptionGetByID :one
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at FROM subscriptions WHERE id = ?
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE id = ?
 `
 
 func (q *Queries) SubscriptionGetByID(ctx context.Context, id int64) (Subscription, error) {
@@ -69,6 +69,7 @@ func (q *Queries) SubscriptionGetByID(ctx context.Context, id int64) (Subscripti
 		&i.SuspendedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.PaymentMethodID,
 	)
 	return i, err
 }
@@ -135,7 +136,7 @@ func (q *Queries) SubscriptionInsert(ctx context.Context, arg SubscriptionInsert
 }
 
 const subscriptionListByCustomer = `-- name: SubscriptionListByCustomer :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at FROM subscriptions WHERE customer_id = ? ORDER BY id
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE customer_id = ? ORDER BY id
 `
 
 func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int64) ([]Subscription, error) {
@@ -169,6 +170,7 @@ func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int
 			&i.SuspendedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PaymentMethodID,
 		); err != nil {
 			return nil, err
 		}
@@ -184,7 +186,7 @@ func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int
 }
 
 const subscriptionListEndingBy = `-- name: SubscriptionListEndingBy :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at FROM subscriptions
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions
 WHERE cancel_at_period_end = TRUE
   AND status IN ('active', 'trialing', 'past_due', 'suspended', 'paused')
   AND current_period_end <= ?
@@ -222,6 +224,7 @@ func (q *Queries) SubscriptionListEndingBy(ctx context.Context, currentPeriodEnd
 			&i.SuspendedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PaymentMethodID,
 		); err != nil {
 			return nil, err
 		}
@@ -237,7 +240,7 @@ func (q *Queries) SubscriptionListEndingBy(ctx context.Context, currentPeriodEnd
 }
 
 const subscriptionListPendingCreatedBefore = `-- name: SubscriptionListPendingCreatedBefore :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at FROM subscriptions WHERE status = 'pending' AND created_at <= ? ORDER BY id
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE status = 'pending' AND created_at <= ? ORDER BY id
 `
 
 func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, createdAt time.Time) ([]Subscription, error) {
@@ -271,6 +274,7 @@ func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, crea
 			&i.SuspendedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PaymentMethodID,
 		); err != nil {
 			return nil, err
 		}
@@ -286,7 +290,7 @@ func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, crea
 }
 
 const subscriptionListRenewable = `-- name: SubscriptionListRenewable :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at FROM subscriptions
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions
 WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
@@ -336,6 +340,7 @@ func (q *Queries) SubscriptionListRenewable(ctx context.Context, arg Subscriptio
 			&i.SuspendedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PaymentMethodID,
 		); err != nil {
 			return nil, err
 		}
