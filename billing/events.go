@@ -231,3 +231,49 @@ func (s *Service) Reconcile(ctx context.Context, checker PaymentChecker, since t
 	}
 	return applied, nil
 }
+
+// CustomerInvoice returns one of the customer's invoices; another
+// customer's is an ENOTFOUND, as if it did not exist.
+func (s *Service) CustomerInvoice(ctx context.Context, customerID, invoiceID int64) (*Invoice, error) {
+	inv, err := s.store.GetInvoice(ctx, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if inv.CustomerID != customerID {
+		return nil, platform.Errorf(platform.ENOTFOUND, "invoice not found")
+	}
+	return inv, nil
+}
+
+// ReconcileInvoice is the payment return page's check: it asks each
+// gateway about the invoice's charges still waiting for the customer and
+// applies those that succeeded, so a customer coming back from
+// authenticating sees the invoice paid whether or not the webhook has
+// arrived. It returns the invoice as it now stands.
+func (s *Service) ReconcileInvoice(ctx context.Context, customerID, invoiceID int64, checkers map[string]PaymentChecker) (*Invoice, error) {
+	inv, err := s.CustomerInvoice(ctx, customerID, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	txs, err := s.store.ListTransactionsByInvoice(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range txs {
+		checker, ok := checkers[t.Gateway]
+		if !ok || t.Kind != TxCharge || (t.Status != string(ChargeRequiresAction) && t.Status != "processing") {
+			continue
+		}
+		res, err := checker.PaymentStatus(ctx, t.GatewayID)
+		if err != nil {
+			return nil, fmt.Errorf("status of %s %s: %w", t.Gateway, t.GatewayID, err)
+		}
+		if res.Status != ChargeSucceeded {
+			continue
+		}
+		if _, err := s.RecordPayment(ctx, Payment{InvoiceID: inv.ID, Gateway: t.Gateway, GatewayID: t.GatewayID, Amount: res.Amount, Fee: res.Fee}); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.GetInvoice(ctx, inv.ID)
+}

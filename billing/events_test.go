@@ -221,3 +221,28 @@ func TestFailedChargesTellCustomerAndStaffOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestReturnPageReconcilesOneInvoice(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "return@example.com", sandbox.CardAuthenticationReqd)
+		other := h.customer(t, "nosy@example.com", "")
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		_, err = h.svc.ChargeInvoice(ctx, inv.ID, 1)
+		mustOK(t, err)
+		checkers := map[string]billing.PaymentChecker{"sandbox": h.gw}
+		_, err = h.svc.ReconcileInvoice(ctx, other.ID, inv.ID, checkers)
+		wantCode(t, err, platform.ENOTFOUND)
+		got, err := h.svc.ReconcileInvoice(ctx, c.ID, inv.ID, checkers)
+		mustOK(t, err)
+		if got.Status != billing.InvoiceOpen {
+			t.Fatal("an unauthenticated payment was applied")
+		}
+		mustOK(t, h.gw.Authenticate(h.gw.Charges()[0].ID))
+		got, err = h.svc.ReconcileInvoice(ctx, c.ID, inv.ID, checkers)
+		mustOK(t, err)
+		if got.Status != billing.InvoicePaid {
+			t.Fatalf("after authenticating: %s", got.Status)
+		}
+	})
+}

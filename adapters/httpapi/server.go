@@ -29,6 +29,9 @@ type Config struct {
 	// TrustedOrigins may make cross-origin state changes (the storefront
 	// host posting to the API host, say).
 	TrustedOrigins []string
+	// PublicURL is the site's address (https://my.ezscale.cloud), for the
+	// return pages gateways send buyers back to.
+	PublicURL string
 	// AdminGate, when set, wraps every admin operation: the Cloudflare
 	// Access check (cfaccess.Verifier.Middleware) in production.
 	AdminGate func(http.Handler) http.Handler
@@ -51,6 +54,10 @@ type Services struct {
 	Webhooks []WebhookSource
 	// Cards, with Billing, mounts the saved payment methods.
 	Cards CardVault
+	// Checkers, with Billing, mounts the return page's payment check;
+	// PayPal adds paying an invoice with a PayPal order.
+	Checkers map[string]billing.PaymentChecker
+	PayPal   PayPalCheckout
 }
 
 // Server is the HTTP API.
@@ -92,6 +99,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Billing != nil && svc.Cards != nil {
 		s.registerPaymentMethods(svc.Billing, svc.Cards)
+	}
+	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
+		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.PayPal)
 	}
 
 	csrf := http.NewCrossOriginProtection()

@@ -142,3 +142,10 @@ func chargeResult(p *paypalapi.CapturedPayments) (billing.ChargeResult, error) {
 	}
 	return res, nil
 }
+
+// OrderInvoice returns the invoice an order was created for, so a capture
+// requested for one invoice cannot pay another.
+func (g *Gateway) OrderInvoice(ctx context.Context, orderID string) (int64, error) {
+	o, err := g.OrderStatus(ctx, orderID)
+	return o.InvoiceID, err
+}

@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
+)
+
+// PayPalCheckout is PayPal's one-off payment of an invoice: an order the
+// buyer approves at PayPal, captured when they come back.
+type PayPalCheckout interface {
+	Name() string
+	CreateOrder(ctx context.Context, invoiceID int64, amount billing.Money, returnURL, cancelURL string) (orderID, approveURL string, err error)
+	CaptureOrder(ctx context.Context, orderID string) (billing.ChargeResult, error)
+	OrderInvoice(ctx context.Context, orderID string) (int64, error)
+}
+
+type invoiceBody struct {
+	ID         int64  `json:"id"`
+	Number     string `json:"number"`
+	Status     string `json:"status"`
+	Currency   string `json:"currency"`
+	Total      string `json:"total"`
+	AmountPaid string `json:"amount_paid"`
+}
+
+func invoiceOut(inv *billing.Invoice) invoiceBody {
+	return invoiceBody{ID: inv.ID, Number: inv.Number, Status: string(inv.Status), Currency: inv.Currency,
+		Total:      billing.Money{Amount: inv.Total, Currency: inv.Currency}.Decimal(),
+		AmountPaid: billing.Money{Amount: inv.AmountPaid, Currency: inv.Currency}.Decimal()}
+}
+
+type payPalOrderOutput struct {
+	Body struct {
+		OrderID    string `json:"order_id"`
+		ApproveURL string `json:"approve_url" doc:"Send the buyer here; PayPal brings them back to the return page."`
+	}
+}
+
+type captureInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		OrderID string `json:"order_id" maxLength:"64"`
+	}
+}
+
+func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, paypal PayPalCheckout) {
+	write := access{scope: identity.ScopeBillingWrite}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "check-invoice-payment", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/check-payment", Tags: []string{"billing"},
+		Summary:     "Ask the gateway how the invoice's pending payment stands",
+		Description: "The payment return page calls this, so a paid invoice shows as paid whether or not the gateway's webhook has arrived.",
+		Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		inv, err := b.ReconcileInvoice(ctx, principalFrom(ctx).user.ID, in.ID, checkers)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	if paypal == nil {
+		return
+	}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "paypal-order", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/paypal", Tags: []string{"billing"},
+		Summary: "Pay an invoice with PayPal", Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*payPalOrderOutput, error) {
+		if s.cfg.PublicURL == "" {
+			return nil, apiError(s.log, platform.Errorf(platform.EINTERNAL, "PublicURL is not configured: PayPal needs return pages"))
+		}
+		inv, err := b.CustomerInvoice(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if inv.Status != billing.InvoiceOpen {
+			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "invoice %s is %s", inv.Number, inv.Status))
+		}
+		base := strings.TrimSuffix(s.cfg.PublicURL, "/") + fmt.Sprintf("/account/invoices/%d/paypal", inv.ID)
+		id, approve, err := paypal.CreateOrder(ctx, inv.ID, billing.Money{Amount: inv.AmountDue(), Currency: inv.Currency}, base+"/return", base+"/cancel")
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &payPalOrderOutput{}
+		out.Body.OrderID, out.Body.ApproveURL = id, approve
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "paypal-capture", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/paypal/capture", Tags: []string{"billing"},
+		Summary: "Capture the PayPal order the buyer approved", Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *captureInput) (*struct{ Body invoiceBody }, error) {
+		inv, err := b.CustomerInvoice(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		orderInvoice, err := paypal.OrderInvoice(ctx, in.Body.OrderID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if orderInvoice != inv.ID {
+			return nil, apiError(s.log, platform.Invalid("order_id", "this PayPal order is for another invoice"))
+		}
+		res, err := paypal.CaptureOrder(ctx, in.Body.OrderID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if res.Status != billing.ChargeSucceeded {
+			return nil, apiError(s.log, platform.Errorf(platform.EPAYMENTDECLINED, "PayPal has not completed the payment: %s", res.FailureMessage))
+		}
+		paid, err := b.RecordPayment(ctx, billing.Payment{InvoiceID: inv.ID, Gateway: paypal.Name(), GatewayID: res.ID, Amount: res.Amount, Fee: res.Fee, Method: "paypal"})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(paid)}, nil
+	})
+}
