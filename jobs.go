@@ -32,6 +32,11 @@ const (
 	// JobPaymentActionRequired emails the customer a link to finish a
 	// payment that needs their authentication (SCA) on the site.
 	JobPaymentActionRequired = "payment.action_required"
+	// JobGatewaySubscriptionCancel and JobGatewaySubscriptionSuspend
+	// mirror our cancellation or suspension onto a subscription the
+	// gateway bills itself (PayPal).
+	JobGatewaySubscriptionCancel  = "gateway.subscription_cancel"
+	JobGatewaySubscriptionSuspend = "gateway.subscription_suspend"
 )
 
 // Job kinds that identity emits. The email jobs carry their link token

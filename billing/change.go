@@ -250,6 +250,10 @@ func (s *Service) Cancel(ctx context.Context, subID int64, atPeriodEnd bool, rea
 			if err := s.reopenNextRenewal(ctx, tx, sub, now); err != nil {
 				return err
 			}
+			// The gateway must not charge for a period we will not serve.
+			if err := s.mirror(ctx, tx, sub, platform.JobGatewaySubscriptionCancel, reason, now); err != nil {
+				return err
+			}
 			return tx.UpdateSubscription(ctx, sub)
 		}
 		return s.end(ctx, tx, sub, reason, now)
@@ -296,6 +300,9 @@ func (s *Service) end(ctx context.Context, tx Store, sub *Subscription, reason s
 		}
 	}
 	if err := s.recordMRR(ctx, tx, sub, before, 0, now); err != nil {
+		return err
+	}
+	if err := s.mirror(ctx, tx, sub, platform.JobGatewaySubscriptionCancel, reason, now); err != nil {
 		return err
 	}
 	return enqueueTerminate(ctx, tx, sub, reason, now)

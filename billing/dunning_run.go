@@ -110,6 +110,9 @@ func (s *Service) takeStep(ctx context.Context, tx Store, inv *Invoice, sub *Sub
 		if err := tx.UpdateSubscription(ctx, sub); err != nil {
 			return err
 		}
+		if err := s.mirror(ctx, tx, sub, platform.JobGatewaySubscriptionSuspend, "overdue", now); err != nil {
+			return err
+		}
 		return enqueue(ctx, tx, platform.JobServiceSuspend, fmt.Sprintf("service.suspend:%d:%d", sub.ID, inv.ID), now,
 			map[string]any{"subscription_id": sub.ID, "invoice_id": inv.ID, "reason": "overdue"})
 	case DunningTerminate:
@@ -130,6 +133,9 @@ func (s *Service) takeStep(ctx context.Context, tx Store, inv *Invoice, sub *Sub
 			return err
 		}
 		if err := s.recordMRR(ctx, tx, sub, before, 0, now); err != nil {
+			return err
+		}
+		if err := s.mirror(ctx, tx, sub, platform.JobGatewaySubscriptionCancel, "overdue", now); err != nil {
 			return err
 		}
 		return enqueueTerminate(ctx, tx, sub, "overdue", now)

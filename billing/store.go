@@ -44,6 +44,12 @@ type Store interface {
 	// call moved it. It is how a period is invoiced exactly once.
 	ClaimPeriod(ctx context.Context, subID int64, from, to time.Time, couponCyclesLeft int, now time.Time) (bool, error)
 	ListEndingBy(ctx context.Context, t time.Time) ([]*Subscription, error)
+	// LinkGatewaySubscription records the gateway's id of a subscription it
+	// bills itself; a second link to the same gateway is an ECONFLICT.
+	LinkGatewaySubscription(ctx context.Context, subID int64, gateway, gatewaySubID string, now time.Time) error
+	// GatewaySubscriptions maps gateway names to the subscription's ids
+	// there.
+	GatewaySubscriptions(ctx context.Context, subID int64) (map[string]string, error)
 	ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*Subscription, error)
 
 	// CreateInvoice inserts the invoice with its items and sets their ids.

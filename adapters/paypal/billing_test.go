@@ -2,6 +2,7 @@ package paypal_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
@@ -131,5 +132,58 @@ func testPayPalPaysInvoices(t *testing.T, store billing.Store, ids identity.Stor
 	}
 	if again, _ := store.GetSubscription(ctx, sub.ID); !again.CancelAtPeriodEnd {
 		t.Fatal("a cancellation at PayPal was not mirrored")
+	}
+}
+
+// TestOurCancellationReachesPayPal links a PayPal subscription, cancels
+// ours and runs the mirror job the cancellation raised: PayPal's copy is
+// cancelled too, and running the job again is harmless.
+func TestOurCancellationReachesPayPal(t *testing.T) {
+	g, fake := open(t)
+	store := storetest.OpenSQLite(t)
+	svc, err := billing.NewService(store, g, platform.SystemClock{}, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := storetest.NewPlan(t, store, "vps-mirror")
+	customer := storetest.NewCustomer(t, store, "mirror@example.com")
+	sub, _, err := svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: customer.ID, PlanID: plan.ID, Currency: "USD", Cycle: billing.Monthly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppPlan, _ := g.EnsurePlan(ctx, plan.Code, usd(1000), billing.Monthly)
+	ppSub, _, err := g.CreateSubscription(ctx, ppPlan, sub.ID, "https://x.test/r", "https://x.test/c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.ActivateSubscription(ppSub)
+	if err := svc.LinkGatewaySubscription(ctx, sub.ID, g.Name(), ppSub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Cancel(ctx, sub.ID, false, "moving to a dedicated server"); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ := store.ListJobs(ctx, platform.JobGatewaySubscriptionCancel)
+	if len(jobs) != 1 {
+		t.Fatalf("%d mirror jobs, want 1", len(jobs))
+	}
+	var job billing.GatewaySubscriptionJob
+	json.Unmarshal(jobs[0].Payload, &job)
+	for i := 0; i < 2; i++ {
+		if err := g.Mirror(ctx, jobs[0].Kind, job); err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
+		}
+	}
+	found := false
+	for _, s := range fake.Subscriptions() {
+		if s.ID == ppSub {
+			found = true
+			if s.Status != "CANCELLED" {
+				t.Fatalf("PayPal's copy is %s", s.Status)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("PayPal's subscription is missing")
 	}
 }

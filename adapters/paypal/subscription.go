@@ -187,3 +187,24 @@ func (g *Gateway) settled(ctx context.Context, id, action string, err error, wan
 	}
 	return translate(err, action+" subscription "+id)
 }
+
+// Mirror carries out a job that mirrors our cancellation or suspension of
+// a subscription onto its PayPal subscription (the worker runs it). Both
+// PayPal calls succeed when PayPal's copy is already in that state, so a
+// retried job is harmless.
+func (g *Gateway) Mirror(ctx context.Context, kind string, job billing.GatewaySubscriptionJob) error {
+	if job.Gateway != g.Name() {
+		return platform.Invalid("gateway", "job for gateway %q sent to %q", job.Gateway, g.Name())
+	}
+	reason := job.Reason
+	if reason == "" {
+		reason = "ended by EZSCALE"
+	}
+	switch kind {
+	case platform.JobGatewaySubscriptionCancel:
+		return g.CancelSubscription(ctx, job.GatewaySubscriptionID, reason)
+	case platform.JobGatewaySubscriptionSuspend:
+		return g.SuspendSubscription(ctx, job.GatewaySubscriptionID, reason)
+	}
+	return platform.Invalid("kind", "unknown mirror job %q", kind)
+}

@@ -105,6 +105,27 @@ func (s *Store) ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*b
 	return subscriptionsFromRows(rows)
 }
 
+// LinkGatewaySubscription records a gateway's id of a subscription.
+func (s *Store) LinkGatewaySubscription(ctx context.Context, subID int64, gateway, gatewaySubID string, now time.Time) error {
+	err := s.writeQ().GatewaySubscriptionInsert(ctx, dbsqlc.GatewaySubscriptionInsertParams{
+		SubscriptionID: subID, Gateway: gateway, GatewaySubscriptionID: gatewaySubID, CreatedAt: now,
+	})
+	return s.translate(err, "gateway subscription")
+}
+
+// GatewaySubscriptions returns a subscription's ids at gateways.
+func (s *Store) GatewaySubscriptions(ctx context.Context, subID int64) (map[string]string, error) {
+	rows, err := s.q.GatewaySubscriptionList(ctx, subID)
+	if err != nil {
+		return nil, s.translate(err, "gateway subscriptions")
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Gateway] = r.GatewaySubscriptionID
+	}
+	return out, nil
+}
+
 func optionsJSON(opts []billing.OptionChoice) (string, error) {
 	if opts == nil {
 		opts = []billing.OptionChoice{}

@@ -222,6 +222,14 @@ func testSubscriptions(t *testing.T, s billing.Store) {
 		t.Fatalf("ListRenewable with the hourly bound reached: %v", sortedIDs(got2))
 	}
 	wantCode(t, s.UpdateSubscription(ctx, &billing.Subscription{ID: 9999, Options: nil}), platform.ENOTFOUND)
+
+	must(t, s.LinkGatewaySubscription(ctx, sub.ID, "paypal", "I-SUB1", t0))
+	wantCode(t, s.LinkGatewaySubscription(ctx, sub.ID, "paypal", "I-SUB2", t0), platform.ECONFLICT)
+	links, err := s.GatewaySubscriptions(ctx, sub.ID)
+	must(t, err)
+	if !reflect.DeepEqual(links, map[string]string{"paypal": "I-SUB1"}) {
+		t.Fatalf("gateway subscriptions: %v", links)
+	}
 }
 
 func sortedIDs(subs []*billing.Subscription) []int64 {

@@ -49,3 +49,9 @@ SELECT * FROM subscriptions WHERE status = 'pending' AND created_at <= ? ORDER B
 
 -- name: SubscriptionListByCustomer :many
 SELECT * FROM subscriptions WHERE customer_id = ? ORDER BY id;
+
+-- name: GatewaySubscriptionInsert :exec
+INSERT INTO gateway_subscriptions (subscription_id, gateway, gateway_subscription_id, created_at) VALUES (?, ?, ?, ?);
+
+-- name: GatewaySubscriptionList :many
+SELECT gateway, gateway_subscription_id FROM gateway_subscriptions WHERE subscription_id = ? ORDER BY gateway;

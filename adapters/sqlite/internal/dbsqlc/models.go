@@ -132,6 +132,13 @@ type GatewayEvent struct {
 	ProcessedAt sql.NullTime
 }
 
+type GatewaySubscription struct {
+	SubscriptionID        int64
+	Gateway               string
+	GatewaySubscriptionID string
+	CreatedAt             time.Time
+}
+
 type Invoice struct {
 	ID               int64
 	Number           sql.NullString

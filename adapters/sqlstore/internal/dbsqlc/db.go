@@ -105,6 +105,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.gatewayEventInsertStmt, err = db.PrepareContext(ctx, gatewayEventInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewayEventInsert: %w", err)
 	}
+	if q.gatewaySubscriptionInsertStmt, err = db.PrepareContext(ctx, gatewaySubscriptionInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewaySubscriptionInsert: %w", err)
+	}
+	if q.gatewaySubscriptionListStmt, err = db.PrepareContext(ctx, gatewaySubscriptionList); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewaySubscriptionList: %w", err)
+	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -570,6 +576,16 @@ func (q *Queries) Close() error {
 	if q.gatewayEventInsertStmt != nil {
 		if cerr := q.gatewayEventInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing gatewayEventInsertStmt: %w", cerr)
+		}
+	}
+	if q.gatewaySubscriptionInsertStmt != nil {
+		if cerr := q.gatewaySubscriptionInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewaySubscriptionInsertStmt: %w", cerr)
+		}
+	}
+	if q.gatewaySubscriptionListStmt != nil {
+		if cerr := q.gatewaySubscriptionListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewaySubscriptionListStmt: %w", cerr)
 		}
 	}
 	if q.invoiceGetByIDStmt != nil {
@@ -1183,6 +1199,8 @@ type Queries struct {
 	gatewayCustomerGetStmt                   *sql.Stmt
 	gatewayCustomerInsertStmt                *sql.Stmt
 	gatewayEventInsertStmt                   *sql.Stmt
+	gatewaySubscriptionInsertStmt            *sql.Stmt
+	gatewaySubscriptionListStmt              *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemInsertStmt                    *sql.Stmt
@@ -1325,6 +1343,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewayCustomerGetStmt:                   q.gatewayCustomerGetStmt,
 		gatewayCustomerInsertStmt:                q.gatewayCustomerInsertStmt,
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
+		gatewaySubscriptionInsertStmt:            q.gatewaySubscriptionInsertStmt,
+		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,

@@ -11,6 +11,59 @@ import (
 	"time"
 )
 
+const gatewaySubscriptionInsert = `-- name: GatewaySubscriptionInsert :exec
+INSERT INTO gateway_subscriptions (subscription_id, gateway, gateway_subscription_id, created_at) VALUES (?, ?, ?, ?)
+`
+
+type GatewaySubscriptionInsertParams struct {
+	SubscriptionID        int64
+	Gateway               string
+	GatewaySubscriptionID string
+	CreatedAt             time.Time
+}
+
+func (q *Queries) GatewaySubscriptionInsert(ctx context.Context, arg GatewaySubscriptionInsertParams) error {
+	_, err := q.exec(ctx, q.gatewaySubscriptionInsertStmt, gatewaySubscriptionInsert,
+		arg.SubscriptionID,
+		arg.Gateway,
+		arg.GatewaySubscriptionID,
+		arg.CreatedAt,
+	)
+	return err
+}
+
+const gatewaySubscriptionList = `-- name: GatewaySubscriptionList :many
+SELECT gateway, gateway_subscription_id FROM gateway_subscriptions WHERE subscription_id = ? ORDER BY gateway
+`
+
+type GatewaySubscriptionListRow struct {
+	Gateway               string
+	GatewaySubscriptionID string
+}
+
+func (q *Queries) GatewaySubscriptionList(ctx context.Context, subscriptionID int64) ([]GatewaySubscriptionListRow, error) {
+	rows, err := q.query(ctx, q.gatewaySubscriptionListStmt, gatewaySubscriptionList, subscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GatewaySubscriptionListRow
+	for rows.Next() {
+		var i GatewaySubscriptionListRow
+		if err := rows.Scan(&i.Gateway, &i.GatewaySubscriptionID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const subscriptionClaimPeriod = `-- name: SubscriptionClaimPeriod :execrows
 UPDATE subscriptions SET invoiced_through = ?, coupon_cycles_left = ?, updated_at = ?
 WHERE id = ? AND invoiced_through = ?
