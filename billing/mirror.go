@@ -19,6 +19,30 @@ func (s *Service) LinkGatewaySubscription(ctx context.Context, subID int64, gate
 	return s.store.LinkGatewaySubscription(ctx, subID, gateway, gatewaySubID, s.now())
 }
 
+// CustomerSubscription returns one of the customer's subscriptions with
+// its plan and recurring amount; another customer's is an ENOTFOUND.
+func (s *Service) CustomerSubscription(ctx context.Context, customerID, subID int64) (*Subscription, *Plan, Money, error) {
+	sub, err := s.store.GetSubscription(ctx, subID)
+	if err != nil {
+		return nil, nil, Money{}, err
+	}
+	if sub.CustomerID != customerID {
+		return nil, nil, Money{}, platform.Errorf(platform.ENOTFOUND, "subscription not found")
+	}
+	plan, err := s.store.GetPlan(ctx, sub.PlanID)
+	if err != nil {
+		return nil, nil, Money{}, err
+	}
+	amount, err := RecurringAmount(plan, sub.Currency, sub.Cycle, sub.Options)
+	return sub, plan, amount, err
+}
+
+// GatewaySubscriptions maps gateway names to the subscription's ids at
+// the gateways that bill it themselves.
+func (s *Service) GatewaySubscriptions(ctx context.Context, subID int64) (map[string]string, error) {
+	return s.store.GatewaySubscriptions(ctx, subID)
+}
+
 // GatewaySubscriptionJob is the payload of the jobs that mirror a change of
 // ours onto the gateway's copy of a subscription.
 type GatewaySubscriptionJob struct {

@@ -20,6 +20,8 @@ type PayPalCheckout interface {
 	CreateOrder(ctx context.Context, invoiceID int64, amount billing.Money, returnURL, cancelURL string) (orderID, approveURL string, err error)
 	CaptureOrder(ctx context.Context, orderID string) (billing.ChargeResult, error)
 	OrderInvoice(ctx context.Context, orderID string) (int64, error)
+	EnsurePlan(ctx context.Context, planCode string, amount billing.Money, cycle billing.Cycle) (string, error)
+	CreateSubscription(ctx context.Context, gatewayPlanID string, subscriptionID int64, returnURL, cancelURL string) (id, approveURL string, err error)
 }
 
 type invoiceBody struct {
@@ -85,6 +87,45 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		base := strings.TrimSuffix(s.cfg.PublicURL, "/") + fmt.Sprintf("/account/invoices/%d/paypal", inv.ID)
 		id, approve, err := paypal.CreateOrder(ctx, inv.ID, billing.Money{Amount: inv.AmountDue(), Currency: inv.Currency}, base+"/return", base+"/cancel")
 		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &payPalOrderOutput{}
+		out.Body.OrderID, out.Body.ApproveURL = id, approve
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "paypal-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/paypal", Tags: []string{"billing"},
+		Summary:     "Renew a subscription through a PayPal subscription",
+		Description: "PayPal then bills each period itself; each payment settles the period's invoice.",
+		Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*payPalOrderOutput, error) {
+		if s.cfg.PublicURL == "" {
+			return nil, apiError(s.log, platform.Errorf(platform.EINTERNAL, "PublicURL is not configured: PayPal needs return pages"))
+		}
+		sub, plan, amount, err := b.CustomerSubscription(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if !sub.Live() {
+			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "subscription %d is %s", sub.ID, sub.Status))
+		}
+		links, err := b.GatewaySubscriptions(ctx, sub.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if links[paypal.Name()] != "" {
+			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "subscription %d already renews through PayPal", sub.ID))
+		}
+		ppPlan, err := paypal.EnsurePlan(ctx, plan.Code, amount, sub.Cycle)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		base := strings.TrimSuffix(s.cfg.PublicURL, "/") + fmt.Sprintf("/account/subscriptions/%d/paypal", sub.ID)
+		id, approve, err := paypal.CreateSubscription(ctx, ppPlan, sub.ID, base+"/return", base+"/cancel")
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if err := b.LinkGatewaySubscription(ctx, sub.ID, paypal.Name(), id); err != nil {
 			return nil, apiError(s.log, err)
 		}
 		out := &payPalOrderOutput{}

@@ -131,3 +131,54 @@ func (c *apiClient) call(method, path string, body, out any) int {
 	}
 	return resp.StatusCode
 }
+
+// TestStartPayPalSubscriptionOverHTTP starts a PayPal subscription for the
+// customer's own subscription only, links it, and a second start for the
+// same subscription is refused.
+func TestStartPayPalSubscriptionOverHTTP(t *testing.T) {
+	g, fake := open(t)
+	s := storetest.OpenSQLite(t)
+	svc, err := billing.NewService(s, g, platform.SystemClock{}, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	keys, _ := secretbox.NewKeyring("k1", map[string][]byte{"k1": key})
+	cfg := httpapi.DefaultConfig()
+	cfg.InsecureCookies, cfg.PublicURL = true, "https://my.ezscale.test"
+	api, err := httpapi.New(cfg, httpapi.Services{
+		Identity: identity.NewService(s.Identity(), keys, platform.SystemClock{}, identity.DefaultConfig()),
+		Billing:  svc, PayPal: g,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	plan := storetest.NewPlan(t, s, "vps-pp-sub")
+	alice, aliceInv := customerWithInvoice(t, s, svc, plan, "alice-sub@example.com")
+	_, bobInv := customerWithInvoice(t, s, svc, plan, "bob-sub@example.com")
+	// Alice pays her first invoice so her subscription is active.
+	if _, err := svc.RecordPayment(ctx, billing.Payment{InvoiceID: aliceInv.ID, Gateway: "paypal", GatewayID: "first", Amount: usd(aliceInv.Total)}); err != nil {
+		t.Fatal(err)
+	}
+	c := login(t, srv.URL, alice.Email)
+	if got := c.call("POST", fmt.Sprintf("/account/subscriptions/%d/paypal", bobInv.SubscriptionID), nil, nil); got != http.StatusNotFound {
+		t.Fatalf("starting one for someone else's subscription got %d, want 404", got)
+	}
+	var started struct {
+		OrderID    string `json:"order_id"`
+		ApproveURL string `json:"approve_url"`
+	}
+	if got := c.call("POST", fmt.Sprintf("/account/subscriptions/%d/paypal", aliceInv.SubscriptionID), nil, &started); got != http.StatusOK || started.ApproveURL == "" {
+		t.Fatalf("start: %d %+v", got, started)
+	}
+	links, _ := s.GatewaySubscriptions(ctx, aliceInv.SubscriptionID)
+	if links["paypal"] != started.OrderID || len(fake.Subscriptions()) != 1 {
+		t.Fatalf("links %v, %d PayPal subscriptions", links, len(fake.Subscriptions()))
+	}
+	if got := c.call("POST", fmt.Sprintf("/account/subscriptions/%d/paypal", aliceInv.SubscriptionID), nil, nil); got != http.StatusConflict || len(fake.Subscriptions()) != 1 {
+		t.Fatalf("a second start got %d and made %d PayPal subscriptions; want 409 and 1", got, len(fake.Subscriptions()))
+	}
+}
