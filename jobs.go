@@ -37,6 +37,9 @@ const (
 	// gateway bills itself (PayPal).
 	JobGatewaySubscriptionCancel  = "gateway.subscription_cancel"
 	JobGatewaySubscriptionSuspend = "gateway.subscription_suspend"
+	// JobGatewaySubscriptionSuspended alerts staff that a gateway stopped
+	// billing a subscription itself.
+	JobGatewaySubscriptionSuspended = "gateway.subscription_suspended"
 )
 
 // Job kinds that identity emits. The email jobs carry their link token

@@ -25,6 +25,10 @@ const (
 	// gateway's own subscription (PayPal): no more payments will come, so
 	// ours ends with its paid period.
 	EventSubscriptionCancelled EventKind = "subscription.cancelled"
+	// EventSubscriptionSuspended is the gateway pausing its own billing
+	// of a subscription (PayPal, after failed payments): our dunning
+	// governs the service, staff are alerted.
+	EventSubscriptionSuspended EventKind = "subscription.suspended"
 	EventOther                 EventKind = "other"
 )
 
@@ -160,6 +164,9 @@ func (s *Service) applySubscriptionEvent(ctx context.Context, tx Store, e Gatewa
 		return err
 	}
 	switch e.Kind {
+	case EventSubscriptionSuspended:
+		return enqueue(ctx, tx, platform.JobGatewaySubscriptionSuspended, fmt.Sprintf("%s:%s", platform.JobGatewaySubscriptionSuspended, e.ID), now,
+			GatewaySubscriptionJob{SubscriptionID: sub.ID, Gateway: e.Gateway, Reason: "suspended at " + e.Gateway})
 	case EventSubscriptionCancelled:
 		if sub.CancelAtPeriodEnd || !sub.Live() {
 			return nil

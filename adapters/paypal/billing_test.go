@@ -122,6 +122,20 @@ func testPayPalPaysInvoices(t *testing.T, store billing.Store, ids identity.Stor
 		t.Fatalf("the paid renewal did not advance the period: %v", again.CurrentPeriodEnd)
 	}
 
+	// PayPal suspends its billing: staff are alerted, once.
+	suspended, err := fake.SuspendSubscription(ppSub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if got := post(suspended.Header, suspended.Body); got != http.StatusOK {
+			t.Fatalf("suspension delivery got %d", got)
+		}
+	}
+	if alerts, _ := store.ListJobs(ctx, platform.JobGatewaySubscriptionSuspended); len(alerts) != 1 {
+		t.Fatalf("%d suspension alerts, want 1", len(alerts))
+	}
+
 	// The buyer cancels in their PayPal account: ours ends with its period.
 	cancelled, err := fake.CancelSubscription(ppSub)
 	if err != nil {

@@ -172,6 +172,8 @@ func (g *Gateway) ParseWebhook(ctx context.Context, headers http.Header, body []
 		out.Kind, out.SubscriptionID, out.PaymentID = billing.EventPaymentSucceeded, ref, e.ResourceID
 	case EventSubscriptionCancelled:
 		out.Kind, out.SubscriptionID = billing.EventSubscriptionCancelled, ref
+	case EventSubscriptionSuspended:
+		out.Kind, out.SubscriptionID = billing.EventSubscriptionSuspended, ref
 	}
 	return out, nil
 }
