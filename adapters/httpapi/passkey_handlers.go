@@ -77,11 +77,17 @@ func (s *Server) takeCeremony(ctx context.Context, r *http.Request, userID int64
 	return s.id.TakeCeremony(ctx, c.Value, userID)
 }
 
-func credentialJSON(in *credentialInput) ([]byte, error) {
+// ceremonyAnswer returns the state of the request's ceremony (taken, once)
+// and the browser's answer to it.
+func (s *Server) ceremonyAnswer(ctx context.Context, in *credentialInput, userID int64) (state, credential []byte, err error) {
 	if in.Body.Credential == nil {
-		return nil, platform.Invalid("credential", "the browser's credential is required")
+		return nil, nil, platform.Invalid("credential", "the browser's credential is required")
 	}
-	return json.Marshal(in.Body.Credential)
+	if state, err = s.takeCeremony(ctx, in.r, userID); err != nil {
+		return nil, nil, err
+	}
+	credential, err = json.Marshal(in.Body.Credential)
+	return state, credential, err
 }
 
 func (s *Server) registerPasskeys() {
@@ -101,11 +107,7 @@ func (s *Server) registerPasskeys() {
 		OperationID: "passkey-login-finish", Method: http.MethodPost, Path: APIPrefix + "/auth/passkey/finish", Tags: []string{"auth"},
 		Summary: "Finish logging in with a passkey", Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *credentialInput) (*loginOutput, error) {
-		state, err := s.takeCeremony(ctx, in.r, 0)
-		if err != nil {
-			return nil, apiError(s.log, err)
-		}
-		cred, err := credentialJSON(in)
+		state, cred, err := s.ceremonyAnswer(ctx, in, 0)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
@@ -140,11 +142,7 @@ func (s *Server) registerPasskeys() {
 		Summary: "Finish adding a passkey", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *credentialInput) (*struct{ Body passkeyBody }, error) {
 		p := principalFrom(ctx)
-		state, err := s.takeCeremony(ctx, in.r, p.user.ID)
-		if err != nil {
-			return nil, apiError(s.log, err)
-		}
-		cred, err := credentialJSON(in)
+		state, cred, err := s.ceremonyAnswer(ctx, in, p.user.ID)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
@@ -202,11 +200,7 @@ func (s *Server) registerPasskeys() {
 		Summary: "Finish passing the second factor with a passkey", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
 	}, func(ctx context.Context, in *credentialInput) (*elevatedOutput, error) {
 		p := principalFrom(ctx)
-		state, err := s.takeCeremony(ctx, in.r, p.user.ID)
-		if err != nil {
-			return nil, apiError(s.log, err)
-		}
-		cred, err := credentialJSON(in)
+		state, cred, err := s.ceremonyAnswer(ctx, in, p.user.ID)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
