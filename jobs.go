@@ -14,6 +14,11 @@ type Job struct {
 	Payload   []byte
 	RunAt     time.Time
 	CreatedAt time.Time
+	// Attempts counts the runs so far, this one included while it runs;
+	// after MaxAttempts failures the job is dead-lettered.
+	Attempts    int
+	MaxAttempts int
+	LastError   string
 }
 
 // Job kinds that billing emits.

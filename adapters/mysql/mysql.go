@@ -149,3 +149,9 @@ func (Dialect) HitRateLimit(ctx context.Context, tx sqlstore.DBTX, key string, w
 	}
 	return q.RateLimitGet(ctx, dbsqlc.RateLimitGetParams{BucketKey: key, WindowStart: window})
 }
+
+// ClaimableJobs lists due jobs with FOR UPDATE SKIP LOCKED, so concurrent
+// workers take different jobs without waiting on each other.
+func (Dialect) ClaimableJobs(ctx context.Context, tx sqlstore.DBTX, now time.Time) ([]int64, error) {
+	return dbsqlc.New(tx).JobClaimable(ctx, dbsqlc.JobClaimableParams{RunAt: now, LockedUntil: sql.NullTime{Time: now, Valid: true}})
+}

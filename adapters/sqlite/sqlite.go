@@ -181,3 +181,8 @@ func (Dialect) IsRetryable(err error) bool {
 func (Dialect) HitRateLimit(ctx context.Context, tx sqlstore.DBTX, key string, window time.Time) (int64, error) {
 	return dbsqlc.New(tx).RateLimitHit(ctx, dbsqlc.RateLimitHitParams{BucketKey: key, WindowStart: window})
 }
+
+// ClaimableJobs lists due jobs; the single writer makes locking needless.
+func (Dialect) ClaimableJobs(ctx context.Context, tx sqlstore.DBTX, now time.Time) ([]int64, error) {
+	return dbsqlc.New(tx).JobClaimable(ctx, dbsqlc.JobClaimableParams{RunAt: now, LockedUntil: sql.NullTime{Time: now, Valid: true}})
+}

@@ -39,6 +39,10 @@ type Dialect interface {
 	// window on the first, and returns the window's hits. It runs inside a
 	// transaction.
 	HitRateLimit(ctx context.Context, tx DBTX, key string, window time.Time) (int64, error)
+	// ClaimableJobs returns the ids of up to a batch of jobs due at now (or
+	// whose lease ran out), locking them for the transaction where the
+	// engine can skip rows other workers hold.
+	ClaimableJobs(ctx context.Context, tx DBTX, now time.Time) ([]int64, error)
 }
 
 // Store implements billing.Store over SQL.

@@ -135,11 +135,38 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.invoiceUpdateStmt, err = db.PrepareContext(ctx, invoiceUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceUpdate: %w", err)
 	}
+	if q.jobBuryStmt, err = db.PrepareContext(ctx, jobBury); err != nil {
+		return nil, fmt.Errorf("error preparing query JobBury: %w", err)
+	}
+	if q.jobCompleteStmt, err = db.PrepareContext(ctx, jobComplete); err != nil {
+		return nil, fmt.Errorf("error preparing query JobComplete: %w", err)
+	}
+	if q.jobGetByIDStmt, err = db.PrepareContext(ctx, jobGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query JobGetByID: %w", err)
+	}
 	if q.jobInsertStmt, err = db.PrepareContext(ctx, jobInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query JobInsert: %w", err)
 	}
 	if q.jobListByKindStmt, err = db.PrepareContext(ctx, jobListByKind); err != nil {
 		return nil, fmt.Errorf("error preparing query JobListByKind: %w", err)
+	}
+	if q.jobListDeadStmt, err = db.PrepareContext(ctx, jobListDead); err != nil {
+		return nil, fmt.Errorf("error preparing query JobListDead: %w", err)
+	}
+	if q.jobMarkRunningStmt, err = db.PrepareContext(ctx, jobMarkRunning); err != nil {
+		return nil, fmt.Errorf("error preparing query JobMarkRunning: %w", err)
+	}
+	if q.jobRetryStmt, err = db.PrepareContext(ctx, jobRetry); err != nil {
+		return nil, fmt.Errorf("error preparing query JobRetry: %w", err)
+	}
+	if q.jobReviveStmt, err = db.PrepareContext(ctx, jobRevive); err != nil {
+		return nil, fmt.Errorf("error preparing query JobRevive: %w", err)
+	}
+	if q.leaseInsertStmt, err = db.PrepareContext(ctx, leaseInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query LeaseInsert: %w", err)
+	}
+	if q.leaseTakeStmt, err = db.PrepareContext(ctx, leaseTake); err != nil {
+		return nil, fmt.Errorf("error preparing query LeaseTake: %w", err)
 	}
 	if q.mRREventInsertStmt, err = db.PrepareContext(ctx, mRREventInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query MRREventInsert: %w", err)
@@ -628,6 +655,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing invoiceUpdateStmt: %w", cerr)
 		}
 	}
+	if q.jobBuryStmt != nil {
+		if cerr := q.jobBuryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobBuryStmt: %w", cerr)
+		}
+	}
+	if q.jobCompleteStmt != nil {
+		if cerr := q.jobCompleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobCompleteStmt: %w", cerr)
+		}
+	}
+	if q.jobGetByIDStmt != nil {
+		if cerr := q.jobGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobGetByIDStmt: %w", cerr)
+		}
+	}
 	if q.jobInsertStmt != nil {
 		if cerr := q.jobInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing jobInsertStmt: %w", cerr)
@@ -636,6 +678,36 @@ func (q *Queries) Close() error {
 	if q.jobListByKindStmt != nil {
 		if cerr := q.jobListByKindStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing jobListByKindStmt: %w", cerr)
+		}
+	}
+	if q.jobListDeadStmt != nil {
+		if cerr := q.jobListDeadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobListDeadStmt: %w", cerr)
+		}
+	}
+	if q.jobMarkRunningStmt != nil {
+		if cerr := q.jobMarkRunningStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobMarkRunningStmt: %w", cerr)
+		}
+	}
+	if q.jobRetryStmt != nil {
+		if cerr := q.jobRetryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobRetryStmt: %w", cerr)
+		}
+	}
+	if q.jobReviveStmt != nil {
+		if cerr := q.jobReviveStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobReviveStmt: %w", cerr)
+		}
+	}
+	if q.leaseInsertStmt != nil {
+		if cerr := q.leaseInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing leaseInsertStmt: %w", cerr)
+		}
+	}
+	if q.leaseTakeStmt != nil {
+		if cerr := q.leaseTakeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing leaseTakeStmt: %w", cerr)
 		}
 	}
 	if q.mRREventInsertStmt != nil {
@@ -1209,8 +1281,17 @@ type Queries struct {
 	invoiceListBySubscriptionStmt            *sql.Stmt
 	invoiceListOpenDueByStmt                 *sql.Stmt
 	invoiceUpdateStmt                        *sql.Stmt
+	jobBuryStmt                              *sql.Stmt
+	jobCompleteStmt                          *sql.Stmt
+	jobGetByIDStmt                           *sql.Stmt
 	jobInsertStmt                            *sql.Stmt
 	jobListByKindStmt                        *sql.Stmt
+	jobListDeadStmt                          *sql.Stmt
+	jobMarkRunningStmt                       *sql.Stmt
+	jobRetryStmt                             *sql.Stmt
+	jobReviveStmt                            *sql.Stmt
+	leaseInsertStmt                          *sql.Stmt
+	leaseTakeStmt                            *sql.Stmt
 	mRREventInsertStmt                       *sql.Stmt
 	mRREventListBeforeStmt                   *sql.Stmt
 	oAuth2ClientDeleteStmt                   *sql.Stmt
@@ -1353,8 +1434,17 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
 		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
 		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
+		jobBuryStmt:                              q.jobBuryStmt,
+		jobCompleteStmt:                          q.jobCompleteStmt,
+		jobGetByIDStmt:                           q.jobGetByIDStmt,
 		jobInsertStmt:                            q.jobInsertStmt,
 		jobListByKindStmt:                        q.jobListByKindStmt,
+		jobListDeadStmt:                          q.jobListDeadStmt,
+		jobMarkRunningStmt:                       q.jobMarkRunningStmt,
+		jobRetryStmt:                             q.jobRetryStmt,
+		jobReviveStmt:                            q.jobReviveStmt,
+		leaseInsertStmt:                          q.leaseInsertStmt,
+		leaseTakeStmt:                            q.leaseTakeStmt,
 		mRREventInsertStmt:                       q.mRREventInsertStmt,
 		mRREventListBeforeStmt:                   q.mRREventListBeforeStmt,
 		oAuth2ClientDeleteStmt:                   q.oAuth2ClientDeleteStmt,

@@ -1,0 +1,119 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
+	"ezscale.cloud/platform/jobqueue"
+)
+
+var _ jobqueue.Store = (*Store)(nil)
+
+// ClaimJobs leases a batch of due jobs to worker. Each job is taken by
+// compare-and-set, so two workers never both hold one, and on MySQL the
+// candidates are read with SKIP LOCKED so workers do not queue behind
+// each other.
+func (s *Store) ClaimJobs(ctx context.Context, worker string, lease time.Duration, now time.Time) ([]*platform.Job, error) {
+	var jobs []*platform.Job
+	err := s.inTx(ctx, func(t *Store) error {
+		jobs = nil
+		ids, err := t.dialect.ClaimableJobs(ctx, t.tx, now)
+		if err != nil {
+			return t.translate(err, "jobs")
+		}
+		for _, id := range ids {
+			n, err := t.q.JobMarkRunning(ctx, dbsqlc.JobMarkRunningParams{
+				LockedBy: worker, LockedUntil: nullTime(now.Add(lease)), ID: id, RunAt: now, LockedUntil_2: nullTime(now),
+			})
+			if err != nil {
+				return t.translate(err, "job")
+			}
+			if n == 0 {
+				continue
+			}
+			r, err := t.q.JobGetByID(ctx, id)
+			if err != nil {
+				return t.translate(err, "job")
+			}
+			jobs = append(jobs, jobFromRow(r))
+		}
+		return nil
+	})
+	return jobs, err
+}
+
+func jobFromRow(r dbsqlc.Job) *platform.Job {
+	return &platform.Job{
+		ID: r.ID, Kind: r.Kind, DedupeKey: r.DedupeKey.String, Payload: []byte(r.Payload), RunAt: r.RunAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), Attempts: int(r.Attempts), MaxAttempts: int(r.MaxAttempts), LastError: r.LastError,
+	}
+}
+
+// settled turns "no row changed" into the ECONFLICT of a lost lease.
+func (s *Store) settled(n int64, err error) error {
+	if err != nil {
+		return s.translate(err, "job")
+	}
+	if n == 0 {
+		return platform.Errorf(platform.ECONFLICT, "job is no longer held by this worker")
+	}
+	return nil
+}
+
+// CompleteJob records a job done.
+func (s *Store) CompleteJob(ctx context.Context, id int64, worker string, now time.Time) error {
+	return s.settled(s.writeQ().JobComplete(ctx, dbsqlc.JobCompleteParams{FinishedAt: nullTime(now), ID: id, LockedBy: worker}))
+}
+
+// RetryJob puts a failed job back to run at runAt.
+func (s *Store) RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, lastError string) error {
+	return s.settled(s.writeQ().JobRetry(ctx, dbsqlc.JobRetryParams{RunAt: runAt, LastError: lastError, ID: id, LockedBy: worker}))
+}
+
+// BuryJob dead-letters a job with its last error.
+func (s *Store) BuryJob(ctx context.Context, id int64, worker string, lastError string, now time.Time) error {
+	return s.settled(s.writeQ().JobBury(ctx, dbsqlc.JobBuryParams{LastError: lastError, FinishedAt: nullTime(now), ID: id, LockedBy: worker}))
+}
+
+// DeadJobs returns the dead-lettered jobs, for staff.
+func (s *Store) DeadJobs(ctx context.Context) ([]*platform.Job, error) {
+	rows, err := s.q.JobListDead(ctx)
+	if err != nil {
+		return nil, s.translate(err, "jobs")
+	}
+	out := make([]*platform.Job, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, jobFromRow(r))
+	}
+	return out, nil
+}
+
+// ReviveJob gives a dead-lettered job a fresh set of attempts.
+func (s *Store) ReviveJob(ctx context.Context, id int64, now time.Time) error {
+	n, err := s.writeQ().JobRevive(ctx, dbsqlc.JobReviveParams{RunAt: now, ID: id})
+	return s.rowChanged(n, err, "dead job")
+}
+
+// AcquireLease takes a named lease if it is free or expired.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, until, now time.Time) (bool, error) {
+	var ok bool
+	err := s.inTx(ctx, func(t *Store) error {
+		n, err := t.q.LeaseTake(ctx, dbsqlc.LeaseTakeParams{Holder: holder, ExpiresAt: until, Name: name, ExpiresAt_2: now, Holder_2: holder})
+		if err != nil {
+			return t.translate(err, "lease")
+		}
+		if n == 1 {
+			ok = true
+			return nil
+		}
+		err = t.q.LeaseInsert(ctx, dbsqlc.LeaseInsertParams{Name: name, Holder: holder, ExpiresAt: until})
+		if t.dialect.IsUniqueViolation(err) {
+			return nil // held by another worker
+		}
+		ok = err == nil
+		return t.translate(err, "lease")
+	})
+	return ok, err
+}
