@@ -353,11 +353,7 @@ func (i *IdentityStore) ListPasskeys(ctx context.Context, userID int64) ([]*iden
 	if err != nil {
 		return nil, i.s.translate(err, "passkeys")
 	}
-	out := make([]*identity.Passkey, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, passkeyFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, passkeyFromRow), nil
 }
 
 // GetPasskeyByCredentialHash finds a passkey by the hash of its credential id.
@@ -496,11 +492,7 @@ func (i *IdentityStore) ListSessions(ctx context.Context, userID int64, now time
 	if err != nil {
 		return nil, i.s.translate(err, "sessions")
 	}
-	out := make([]*identity.Session, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, sessionFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, sessionFromRow), nil
 }
 
 // CreateAPIToken stores a personal access token by its hash.

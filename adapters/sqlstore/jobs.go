@@ -83,11 +83,7 @@ func (s *Store) DeadJobs(ctx context.Context) ([]*platform.Job, error) {
 	if err != nil {
 		return nil, s.translate(err, "jobs")
 	}
-	out := make([]*platform.Job, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, jobFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, jobFromRow), nil
 }
 
 // ReviveJob gives a dead-lettered job a fresh set of attempts.

@@ -53,11 +53,7 @@ func (s *Store) ListPendingCharges(ctx context.Context, since time.Time) ([]*bil
 	if err != nil {
 		return nil, s.translate(err, "transactions")
 	}
-	out := make([]*billing.Transaction, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, transactionFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, transactionFromRow), nil
 }
 
 // RecordGatewayEvent records an event once.
@@ -81,11 +77,7 @@ func (s *Store) ListTransactionsByInvoice(ctx context.Context, invoiceID int64) 
 	if err != nil {
 		return nil, s.translate(err, "transactions")
 	}
-	out := make([]*billing.Transaction, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, transactionFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, transactionFromRow), nil
 }
 
 func transactionFromRow(r dbsqlc.PaymentTransaction) *billing.Transaction {
@@ -125,11 +117,7 @@ func (s *Store) ListPaymentMethods(ctx context.Context, customerID int64) ([]*bi
 	if err != nil {
 		return nil, s.translate(err, "payment methods")
 	}
-	out := make([]*billing.PaymentMethod, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, paymentMethodFromRow(r))
-	}
-	return out, nil
+	return fromRows(rows, paymentMethodFromRow), nil
 }
 
 // GetPaymentMethod returns one of the customer's payment methods.

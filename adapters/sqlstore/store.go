@@ -186,3 +186,12 @@ func nullID(id int64) sql.NullInt64 {
 func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
+
+// fromRows maps generated rows to domain values, keeping their order.
+func fromRows[R, T any](rows []R, fromRow func(R) T) []T {
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, fromRow(r))
+	}
+	return out
+}
