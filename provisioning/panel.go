@@ -7,6 +7,17 @@ import (
 	"ezscale.cloud/platform"
 )
 
+// Error codes that panels add to the platform's set.
+const (
+	// ENEEDSHARDWARE means a dedicated-server panel has no free machine
+	// for the plan: the order waits in the admin "needs hardware" queue
+	// until staff assign one (CreateRequest.HardwareID).
+	ENEEDSHARDWARE = "needs_hardware"
+	// EUNSUPPORTED means the panel does not offer the operation (e.g. a
+	// single sign-on link).
+	EUNSUPPORTED = "unsupported"
+)
+
 // Panel is the port every control panel adapter implements. Methods that
 // name a resource take its ExternalID; an unknown id is ENOTFOUND.
 //
@@ -14,7 +25,10 @@ import (
 // Create looks the resource up by CreateRequest.ServiceID before creating
 // and returns the existing one instead of a second server, and Suspend,
 // Unsuspend and Terminate succeed when the resource is already in the state
-// asked for.
+// asked for. Terminate also succeeds when the resource is already gone from
+// the panel; Suspend, Unsuspend and the others report ENOTFOUND then, so
+// staff learn that the panel lost a resource the customer still pays for.
+// A panel that refuses the configured credentials reports EUNAUTHORIZED.
 type Panel interface {
 	// Create creates the resource for a service and returns its panel id,
 	// addresses and first credentials.
@@ -55,6 +69,16 @@ type CreateRequest struct {
 	// Hostname is optional; panels that need one generate it when empty.
 	Hostname   string
 	OSTemplate string
+	// HardwareID is the panel's id of the machine staff assigned to a
+	// dedicated-server order that waited for hardware; empty lets the
+	// panel pick free hardware itself.
+	HardwareID string
+	// Password is the first password the platform generated and stored
+	// (encrypted) before the call, so that a retried create hands the
+	// customer the same credentials. Panels that accept a password set it
+	// on the user or server they create; panels that make their own
+	// return theirs in CreateResult.
+	Password string
 }
 
 // Validate checks the request before it is sent to a panel.
@@ -98,9 +122,11 @@ func validHostname(h string) bool {
 	return true
 }
 
-// CreateResult is what a panel reports back after creating a resource.
-// Username and Password are the first credentials; they are secrets and are
-// encrypted before they are stored.
+// CreateResult is what a panel reports back after creating a resource, or
+// finding the one it created before. Username and Password are the login
+// the panel uses; Password is empty when it is the request's password or
+// the panel cannot reveal it again. They are secrets and are encrypted
+// before they are stored.
 type CreateResult struct {
 	ExternalID string
 	IPv4       string
