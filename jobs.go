@@ -54,3 +54,18 @@ const (
 	JobEmailPasswordReset   = "email.reset_password"
 	JobSecurityAdminFailure = "security.admin_login_failed"
 )
+
+// Job kinds that provisioning emits and runs. Service jobs carry a
+// ServiceJob payload.
+const (
+	JobServiceProvision = "service.provision"
+	// JobEmailServiceReady, JobEmailServiceSuspended and
+	// JobEmailServiceTerminated tell the customer; their dedupe keys make
+	// one email per service and event.
+	JobEmailServiceReady      = "email.service_ready"
+	JobEmailServiceSuspended  = "email.service_suspended"
+	JobEmailServiceTerminated = "email.service_terminated"
+	// JobAlertProvisioningFailed tells staff that a panel call gave up or
+	// that a panel lost a resource a customer still pays for.
+	JobAlertProvisioningFailed = "alert.provisioning_failed"
+)

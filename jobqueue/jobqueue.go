@@ -13,6 +13,7 @@ package jobqueue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -37,6 +38,19 @@ type Store interface {
 	// AcquireLease takes the named lease for holder until until, if it is
 	// free or expired at now; it reports whether holder has it.
 	AcquireLease(ctx context.Context, name, holder string, until, now time.Time) (bool, error)
+	// RecordRun keeps one run of scheduled work for the automation status
+	// view.
+	RecordRun(ctx context.Context, run ScheduleRun) error
+}
+
+// ScheduleRun is one run of scheduled work: who ran it, when, for how
+// long, and the error it ended with (empty on success).
+type ScheduleRun struct {
+	Name      string
+	Worker    string
+	StartedAt time.Time
+	Duration  time.Duration
+	Error     string
 }
 
 // Handler runs one kind of job.
@@ -111,7 +125,7 @@ func (r *Runner) run(ctx context.Context, j *platform.Job) error {
 	switch {
 	case runErr == nil:
 		err = r.store.CompleteJob(ctx, j.ID, r.cfg.Worker, now)
-	case j.Attempts >= j.MaxAttempts:
+	case j.Attempts >= j.MaxAttempts || isPermanent(runErr):
 		r.cfg.Logger.Error("job dead-lettered", "job", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
 		err = r.store.BuryJob(ctx, j.ID, r.cfg.Worker, runErr.Error(), now)
 	default:
@@ -122,6 +136,27 @@ func (r *Runner) run(ctx context.Context, j *platform.Job) error {
 		return nil // the lease ran out and another worker took the job over
 	}
 	return err
+}
+
+// Permanent marks a job's failure as one no retry can fix (a payload that
+// does not parse, an address the mail server refuses): the job goes
+// straight to the dead letters, where staff can fix the cause and revive
+// it.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+func isPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
 }
 
 // safely runs a handler, turning a panic into a failure of the job.
@@ -147,12 +182,63 @@ func (r *Runner) backoff(attempts int) time.Duration {
 }
 
 // Tick runs fn if this worker takes the named lease for the period every:
-// with several workers, one runs each tick. It reports whether fn ran.
+// with several workers, one runs each tick. It records the run for the
+// automation status view and reports whether fn ran; fn's failure is
+// recorded and returned.
 func (r *Runner) Tick(ctx context.Context, name string, every time.Duration, fn func(ctx context.Context) error) (bool, error) {
 	now := r.clock.Now()
 	ok, err := r.store.AcquireLease(ctx, name, r.cfg.Worker, now.Add(every), now)
 	if err != nil || !ok {
 		return false, err
 	}
-	return true, fn(ctx)
+	start := time.Now() // wall time: the duration is for people, not for logic
+	runErr := safely(ctx, func(ctx context.Context, _ *platform.Job) error { return fn(ctx) }, nil)
+	run := ScheduleRun{Name: name, Worker: r.cfg.Worker, StartedAt: now, Duration: time.Since(start)}
+	if runErr != nil {
+		run.Error = runErr.Error()
+		r.cfg.Logger.Error("scheduled work failed", "schedule", name, "err", runErr)
+	}
+	if err := r.store.RecordRun(ctx, run); err != nil {
+		return true, errors.Join(runErr, err)
+	}
+	return true, runErr
+}
+
+// Schedule is work that runs every period on one of the workers.
+type Schedule struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// Run is a worker's loop until ctx ends: it runs the schedules that are
+// due, then drains the due jobs, then waits poll. Failures are logged and
+// the loop goes on, so one bad job or schedule never stops the worker.
+func (r *Runner) Run(ctx context.Context, poll time.Duration, schedules ...Schedule) {
+	r.cfg.Logger.Info("worker started", "worker", r.cfg.Worker, "schedules", len(schedules))
+	for {
+		for _, s := range schedules {
+			if _, err := r.Tick(ctx, s.Name, s.Every, s.Run); err != nil && ctx.Err() == nil {
+				r.cfg.Logger.Error("schedule", "schedule", s.Name, "err", err)
+			}
+		}
+		for ctx.Err() == nil {
+			n, err := r.RunOnce(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.cfg.Logger.Error("claiming jobs", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			r.cfg.Logger.Info("worker stopped", "worker", r.cfg.Worker)
+			return
+		case <-time.After(poll):
+		}
+	}
 }

@@ -20,6 +20,7 @@ var ctx = context.Background()
 type queueStore interface {
 	billing.Store
 	jobqueue.Store
+	jobqueue.StatusStore
 }
 
 // pairs opens two stores on one database, as two worker processes would.
@@ -180,6 +181,66 @@ func TestLostLeaseIsTakenOver(t *testing.T) {
 		// The first worker comes back: its late completion changes nothing.
 		if err := a.CompleteJob(ctx, jobs[0].ID, "dead-worker", clock.Now()); platform.ErrorCode(err) != platform.ECONFLICT {
 			t.Fatalf("a late completion by the lost worker: %v", err)
+		}
+	})
+}
+
+func TestPermanentFailureIsDeadLetteredAtOnce(t *testing.T) {
+	pairs(t, func(t *testing.T, a, _ queueStore) {
+		if err := a.EnqueueJob(ctx, &platform.Job{Kind: "email", RunAt: start, CreatedAt: start}); err != nil {
+			t.Fatal(err)
+		}
+		w := jobqueue.New(a, platform.NewManualClock(start), jobqueue.Config{Worker: "w"})
+		w.Handle("email", func(context.Context, *platform.Job) error {
+			return jobqueue.Permanent(errors.New("550 no such mailbox"))
+		})
+		if ran, err := w.RunOnce(ctx); ran != 1 || err != nil {
+			t.Fatalf("ran %d: %v", ran, err)
+		}
+		dead, err := a.DeadJobs(ctx)
+		if err != nil || len(dead) != 1 || dead[0].Attempts != 1 || dead[0].LastError != "550 no such mailbox" {
+			t.Fatalf("dead letters after one permanent failure: %+v, %v", dead, err)
+		}
+	})
+}
+
+func TestScheduleRunsOncePerPeriodAndIsRecorded(t *testing.T) {
+	pairs(t, func(t *testing.T, a, _ queueStore) {
+		clock := platform.NewManualClock(start)
+		w := jobqueue.New(a, clock, jobqueue.Config{Worker: "w1"})
+		runs := 0
+		fail := errors.New("gateway down")
+		tick := func() {
+			t.Helper()
+			_, err := w.Tick(ctx, "reconcile", time.Hour, func(context.Context) error {
+				runs++
+				if runs == 2 {
+					return fail
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, fail) {
+				t.Fatal(err)
+			}
+		}
+		tick()
+		clock.Advance(30 * time.Minute)
+		tick() // same worker, lease still running: must not run again
+		if runs != 1 {
+			t.Fatalf("ran %d times within one period", runs)
+		}
+		clock.Advance(31 * time.Minute)
+		tick()
+		status, err := jobqueue.ReadStatus(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runs != 2 || len(status.Schedules) != 1 {
+			t.Fatalf("runs %d, schedules %+v", runs, status.Schedules)
+		}
+		last := status.Schedules[0]
+		if last.Name != "reconcile" || last.Worker != "w1" || last.Error != "gateway down" || last.Failures != 1 || !last.StartedAt.Equal(clock.Now()) {
+			t.Fatalf("last run: %+v", last)
 		}
 	})
 }

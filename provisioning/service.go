@@ -24,10 +24,12 @@ const (
 // serviceTransitions lists the legal moves. A failed create goes back to
 // provisioning to be retried; terminated is final because the resource is
 // gone from the panel.
+// A service cancelled before its resource exists is terminated without a
+// panel call.
 var serviceTransitions = map[ServiceStatus][]ServiceStatus{
-	ServicePending:      {ServiceProvisioning},
-	ServiceProvisioning: {ServiceActive, ServiceFailed},
-	ServiceFailed:       {ServiceProvisioning},
+	ServicePending:      {ServiceProvisioning, ServiceTerminated},
+	ServiceProvisioning: {ServiceActive, ServiceFailed, ServiceTerminated},
+	ServiceFailed:       {ServiceProvisioning, ServiceTerminated},
 	ServiceActive:       {ServiceSuspended, ServiceTerminated},
 	ServiceSuspended:    {ServiceActive, ServiceTerminated},
 	ServiceTerminated:   nil,
@@ -98,6 +100,27 @@ type Service struct {
 	ProvisionedAt time.Time
 	SuspendedAt   time.Time
 	TerminatedAt  time.Time
+	// PanelPlan is the panel's plan code the resource is on now, and
+	// OSTemplate the image it was built from.
+	PanelPlan  string
+	OSTemplate string
+	// Username is the panel login; Credentials is the password sealed by
+	// the secrets keyring, never stored in the clear. It is generated
+	// before the first panel call so a retried create hands out the same.
+	Username    string
+	Credentials string
+	// NeedsHardware marks a dedicated-server order waiting for staff to
+	// assign a machine (HardwareID) because the panel had none free.
+	NeedsHardware bool
+	HardwareID    string
+	// LastError is the last panel failure, for staff; empty once a call
+	// succeeds.
+	LastError string
+	// AutoRenew mirrors the subscription's wish to renew; false once the
+	// customer asked to cancel at period end.
+	AutoRenew bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TransitionTo moves the service to a new status, refusing illegal moves

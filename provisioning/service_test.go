@@ -22,6 +22,10 @@ func TestTransitionsAllPairs(t *testing.T) {
 		{ServiceActive, ServiceTerminated}:    true,
 		{ServiceSuspended, ServiceActive}:     true,
 		{ServiceSuspended, ServiceTerminated}: true,
+		// cancelled before the panel made anything
+		{ServicePending, ServiceTerminated}:      true,
+		{ServiceProvisioning, ServiceTerminated}: true,
+		{ServiceFailed, ServiceTerminated}:       true,
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	for _, from := range allStatuses {

@@ -96,7 +96,7 @@ func (s *Store) ReviveJob(ctx context.Context, id int64, now time.Time) error {
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, until, now time.Time) (bool, error) {
 	var ok bool
 	err := s.inTx(ctx, func(t *Store) error {
-		n, err := t.q.LeaseTake(ctx, dbsqlc.LeaseTakeParams{Holder: holder, ExpiresAt: until, Name: name, ExpiresAt_2: now, Holder_2: holder})
+		n, err := t.q.LeaseTake(ctx, dbsqlc.LeaseTakeParams{Holder: holder, ExpiresAt: until, Name: name, ExpiresAt_2: now})
 		if err != nil {
 			return t.translate(err, "lease")
 		}
@@ -112,4 +112,43 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, until, no
 		return t.translate(err, "lease")
 	})
 	return ok, err
+}
+
+// RecordRun keeps one run of scheduled work.
+func (s *Store) RecordRun(ctx context.Context, run jobqueue.ScheduleRun) error {
+	err := s.writeQ().ScheduleRunInsert(ctx, dbsqlc.ScheduleRunInsertParams{
+		Name: run.Name, Worker: run.Worker, StartedAt: run.StartedAt.UTC(),
+		DurationMs: run.Duration.Milliseconds(), Error: run.Error,
+	})
+	return s.translate(err, "schedule run")
+}
+
+// LatestRuns returns every schedule's last run and failure count.
+func (s *Store) LatestRuns(ctx context.Context) ([]jobqueue.RunSummary, error) {
+	rows, err := s.q.ScheduleRunLatest(ctx)
+	if err != nil {
+		return nil, s.translate(err, "schedule runs")
+	}
+	return fromRows(rows, func(r dbsqlc.ScheduleRunLatestRow) jobqueue.RunSummary {
+		return jobqueue.RunSummary{
+			ScheduleRun: jobqueue.ScheduleRun{
+				Name: r.Name, Worker: r.Worker, StartedAt: r.StartedAt.UTC(),
+				Duration: time.Duration(r.DurationMs) * time.Millisecond, Error: r.Error,
+			},
+			Failures: r.Failures,
+		}
+	}), nil
+}
+
+// JobCounts counts jobs by status.
+func (s *Store) JobCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.q.JobCountsByStatus(ctx)
+	if err != nil {
+		return nil, s.translate(err, "jobs")
+	}
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.Status] = r.Jobs
+	}
+	return out, nil
 }

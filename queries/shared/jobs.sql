@@ -23,8 +23,9 @@ SELECT * FROM jobs WHERE status = 'dead' ORDER BY id;
 UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, finished_at = NULL WHERE id = ? AND status = 'dead';
 
 -- name: LeaseTake :execrows
--- Takes a named lease that has expired (or is already this holder's).
-UPDATE schedule_leases SET holder = ?, expires_at = ? WHERE name = ? AND (expires_at <= ? OR holder = ?);
+-- Takes a named lease that has expired. A holder whose lease still runs
+-- does not take it again: the lease is what makes work run once a period.
+UPDATE schedule_leases SET holder = ?, expires_at = ? WHERE name = ? AND expires_at <= ?;
 
 -- name: LeaseInsert :exec
 INSERT INTO schedule_leases (name, holder, expires_at) VALUES (?, ?, ?);

@@ -257,6 +257,13 @@ type OneTimeToken struct {
 	CreatedAt time.Time
 }
 
+type PanelProduct struct {
+	PlanID     int64
+	Platform   string
+	PanelPlan  string
+	OsTemplate string
+}
+
 type Passkey struct {
 	ID             int64
 	UserID         int64
@@ -391,6 +398,15 @@ type ScheduleLease struct {
 	ExpiresAt time.Time
 }
 
+type ScheduleRun struct {
+	ID         int64
+	Name       string
+	Worker     string
+	StartedAt  time.Time
+	DurationMs int64
+	Error      string
+}
+
 type Service struct {
 	ID             int64
 	SubscriptionID sql.NullInt64
@@ -410,6 +426,12 @@ type Service struct {
 	TerminatedAt   sql.NullTime
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	PanelPlan      string
+	OsTemplate     string
+	Username       string
+	NeedsHardware  bool
+	HardwareID     string
+	LastError      string
 }
 
 type Session struct {

@@ -205,7 +205,7 @@ func (q *Queries) LeaseInsert(ctx context.Context, arg LeaseInsertParams) error 
 }
 
 const leaseTake = `-- name: LeaseTake :execrows
-UPDATE schedule_leases SET holder = ?, expires_at = ? WHERE name = ? AND (expires_at <= ? OR holder = ?)
+UPDATE schedule_leases SET holder = ?, expires_at = ? WHERE name = ? AND expires_at <= ?
 `
 
 type LeaseTakeParams struct {
@@ -213,17 +213,16 @@ type LeaseTakeParams struct {
 	ExpiresAt   time.Time
 	Name        string
 	ExpiresAt_2 time.Time
-	Holder_2    string
 }
 
-// Takes a named lease that has expired (or is already this holder's).
+// Takes a named lease that has expired. A holder whose lease still runs
+// does not take it again: the lease is what makes work run once a period.
 func (q *Queries) LeaseTake(ctx context.Context, arg LeaseTakeParams) (int64, error) {
 	result, err := q.exec(ctx, q.leaseTakeStmt, leaseTake,
 		arg.Holder,
 		arg.ExpiresAt,
 		arg.Name,
 		arg.ExpiresAt_2,
-		arg.Holder_2,
 	)
 	if err != nil {
 		return 0, err

@@ -141,6 +141,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.jobCompleteStmt, err = db.PrepareContext(ctx, jobComplete); err != nil {
 		return nil, fmt.Errorf("error preparing query JobComplete: %w", err)
 	}
+	if q.jobCountsByStatusStmt, err = db.PrepareContext(ctx, jobCountsByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query JobCountsByStatus: %w", err)
+	}
 	if q.jobGetByIDStmt, err = db.PrepareContext(ctx, jobGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query JobGetByID: %w", err)
 	}
@@ -225,6 +228,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.oneTimeTokenUseStmt, err = db.PrepareContext(ctx, oneTimeTokenUse); err != nil {
 		return nil, fmt.Errorf("error preparing query OneTimeTokenUse: %w", err)
 	}
+	if q.panelProductDeleteStmt, err = db.PrepareContext(ctx, panelProductDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query PanelProductDelete: %w", err)
+	}
+	if q.panelProductGetStmt, err = db.PrepareContext(ctx, panelProductGet); err != nil {
+		return nil, fmt.Errorf("error preparing query PanelProductGet: %w", err)
+	}
+	if q.panelProductInsertStmt, err = db.PrepareContext(ctx, panelProductInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query PanelProductInsert: %w", err)
+	}
 	if q.passkeyDeleteStmt, err = db.PrepareContext(ctx, passkeyDelete); err != nil {
 		return nil, fmt.Errorf("error preparing query PasskeyDelete: %w", err)
 	}
@@ -306,6 +318,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.profileUpdateStmt, err = db.PrepareContext(ctx, profileUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query ProfileUpdate: %w", err)
 	}
+	if q.provisioningLogInsertStmt, err = db.PrepareContext(ctx, provisioningLogInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ProvisioningLogInsert: %w", err)
+	}
+	if q.provisioningLogListStmt, err = db.PrepareContext(ctx, provisioningLogList); err != nil {
+		return nil, fmt.Errorf("error preparing query ProvisioningLogList: %w", err)
+	}
 	if q.rateLimitPruneStmt, err = db.PrepareContext(ctx, rateLimitPrune); err != nil {
 		return nil, fmt.Errorf("error preparing query RateLimitPrune: %w", err)
 	}
@@ -329,6 +347,27 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.rolePermissionInsertStmt, err = db.PrepareContext(ctx, rolePermissionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query RolePermissionInsert: %w", err)
+	}
+	if q.scheduleRunInsertStmt, err = db.PrepareContext(ctx, scheduleRunInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ScheduleRunInsert: %w", err)
+	}
+	if q.scheduleRunLatestStmt, err = db.PrepareContext(ctx, scheduleRunLatest); err != nil {
+		return nil, fmt.Errorf("error preparing query ScheduleRunLatest: %w", err)
+	}
+	if q.serviceGetByIDStmt, err = db.PrepareContext(ctx, serviceGetByID); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceGetByID: %w", err)
+	}
+	if q.serviceGetBySubscriptionStmt, err = db.PrepareContext(ctx, serviceGetBySubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceGetBySubscription: %w", err)
+	}
+	if q.serviceInsertStmt, err = db.PrepareContext(ctx, serviceInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceInsert: %w", err)
+	}
+	if q.serviceListStmt, err = db.PrepareContext(ctx, serviceList); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceList: %w", err)
+	}
+	if q.serviceUpdateStmt, err = db.PrepareContext(ctx, serviceUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceUpdate: %w", err)
 	}
 	if q.sessionGetByIDStmt, err = db.PrepareContext(ctx, sessionGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionGetByID: %w", err)
@@ -665,6 +704,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing jobCompleteStmt: %w", cerr)
 		}
 	}
+	if q.jobCountsByStatusStmt != nil {
+		if cerr := q.jobCountsByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing jobCountsByStatusStmt: %w", cerr)
+		}
+	}
 	if q.jobGetByIDStmt != nil {
 		if cerr := q.jobGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing jobGetByIDStmt: %w", cerr)
@@ -805,6 +849,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing oneTimeTokenUseStmt: %w", cerr)
 		}
 	}
+	if q.panelProductDeleteStmt != nil {
+		if cerr := q.panelProductDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing panelProductDeleteStmt: %w", cerr)
+		}
+	}
+	if q.panelProductGetStmt != nil {
+		if cerr := q.panelProductGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing panelProductGetStmt: %w", cerr)
+		}
+	}
+	if q.panelProductInsertStmt != nil {
+		if cerr := q.panelProductInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing panelProductInsertStmt: %w", cerr)
+		}
+	}
 	if q.passkeyDeleteStmt != nil {
 		if cerr := q.passkeyDeleteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passkeyDeleteStmt: %w", cerr)
@@ -940,6 +999,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing profileUpdateStmt: %w", cerr)
 		}
 	}
+	if q.provisioningLogInsertStmt != nil {
+		if cerr := q.provisioningLogInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing provisioningLogInsertStmt: %w", cerr)
+		}
+	}
+	if q.provisioningLogListStmt != nil {
+		if cerr := q.provisioningLogListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing provisioningLogListStmt: %w", cerr)
+		}
+	}
 	if q.rateLimitPruneStmt != nil {
 		if cerr := q.rateLimitPruneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rateLimitPruneStmt: %w", cerr)
@@ -978,6 +1047,41 @@ func (q *Queries) Close() error {
 	if q.rolePermissionInsertStmt != nil {
 		if cerr := q.rolePermissionInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rolePermissionInsertStmt: %w", cerr)
+		}
+	}
+	if q.scheduleRunInsertStmt != nil {
+		if cerr := q.scheduleRunInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing scheduleRunInsertStmt: %w", cerr)
+		}
+	}
+	if q.scheduleRunLatestStmt != nil {
+		if cerr := q.scheduleRunLatestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing scheduleRunLatestStmt: %w", cerr)
+		}
+	}
+	if q.serviceGetByIDStmt != nil {
+		if cerr := q.serviceGetByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.serviceGetBySubscriptionStmt != nil {
+		if cerr := q.serviceGetBySubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceGetBySubscriptionStmt: %w", cerr)
+		}
+	}
+	if q.serviceInsertStmt != nil {
+		if cerr := q.serviceInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceInsertStmt: %w", cerr)
+		}
+	}
+	if q.serviceListStmt != nil {
+		if cerr := q.serviceListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceListStmt: %w", cerr)
+		}
+	}
+	if q.serviceUpdateStmt != nil {
+		if cerr := q.serviceUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceUpdateStmt: %w", cerr)
 		}
 	}
 	if q.sessionGetByIDStmt != nil {
@@ -1283,6 +1387,7 @@ type Queries struct {
 	invoiceUpdateStmt                        *sql.Stmt
 	jobBuryStmt                              *sql.Stmt
 	jobCompleteStmt                          *sql.Stmt
+	jobCountsByStatusStmt                    *sql.Stmt
 	jobGetByIDStmt                           *sql.Stmt
 	jobInsertStmt                            *sql.Stmt
 	jobListByKindStmt                        *sql.Stmt
@@ -1311,6 +1416,9 @@ type Queries struct {
 	oneTimeTokenGetByHashStmt                *sql.Stmt
 	oneTimeTokenInsertStmt                   *sql.Stmt
 	oneTimeTokenUseStmt                      *sql.Stmt
+	panelProductDeleteStmt                   *sql.Stmt
+	panelProductGetStmt                      *sql.Stmt
+	panelProductInsertStmt                   *sql.Stmt
 	passkeyDeleteStmt                        *sql.Stmt
 	passkeyGetByCredentialHashStmt           *sql.Stmt
 	passkeyInsertStmt                        *sql.Stmt
@@ -1338,6 +1446,8 @@ type Queries struct {
 	profileGetStmt                           *sql.Stmt
 	profileInsertStmt                        *sql.Stmt
 	profileUpdateStmt                        *sql.Stmt
+	provisioningLogInsertStmt                *sql.Stmt
+	provisioningLogListStmt                  *sql.Stmt
 	rateLimitPruneStmt                       *sql.Stmt
 	recoveryCodeCountUnusedStmt              *sql.Stmt
 	recoveryCodeDeleteAllStmt                *sql.Stmt
@@ -1346,6 +1456,13 @@ type Queries struct {
 	roleGetByNameStmt                        *sql.Stmt
 	roleInsertStmt                           *sql.Stmt
 	rolePermissionInsertStmt                 *sql.Stmt
+	scheduleRunInsertStmt                    *sql.Stmt
+	scheduleRunLatestStmt                    *sql.Stmt
+	serviceGetByIDStmt                       *sql.Stmt
+	serviceGetBySubscriptionStmt             *sql.Stmt
+	serviceInsertStmt                        *sql.Stmt
+	serviceListStmt                          *sql.Stmt
+	serviceUpdateStmt                        *sql.Stmt
 	sessionGetByIDStmt                       *sql.Stmt
 	sessionGetByTokenHashStmt                *sql.Stmt
 	sessionInsertStmt                        *sql.Stmt
@@ -1436,6 +1553,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
 		jobBuryStmt:                              q.jobBuryStmt,
 		jobCompleteStmt:                          q.jobCompleteStmt,
+		jobCountsByStatusStmt:                    q.jobCountsByStatusStmt,
 		jobGetByIDStmt:                           q.jobGetByIDStmt,
 		jobInsertStmt:                            q.jobInsertStmt,
 		jobListByKindStmt:                        q.jobListByKindStmt,
@@ -1464,6 +1582,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		oneTimeTokenGetByHashStmt:                q.oneTimeTokenGetByHashStmt,
 		oneTimeTokenInsertStmt:                   q.oneTimeTokenInsertStmt,
 		oneTimeTokenUseStmt:                      q.oneTimeTokenUseStmt,
+		panelProductDeleteStmt:                   q.panelProductDeleteStmt,
+		panelProductGetStmt:                      q.panelProductGetStmt,
+		panelProductInsertStmt:                   q.panelProductInsertStmt,
 		passkeyDeleteStmt:                        q.passkeyDeleteStmt,
 		passkeyGetByCredentialHashStmt:           q.passkeyGetByCredentialHashStmt,
 		passkeyInsertStmt:                        q.passkeyInsertStmt,
@@ -1491,6 +1612,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		profileGetStmt:                           q.profileGetStmt,
 		profileInsertStmt:                        q.profileInsertStmt,
 		profileUpdateStmt:                        q.profileUpdateStmt,
+		provisioningLogInsertStmt:                q.provisioningLogInsertStmt,
+		provisioningLogListStmt:                  q.provisioningLogListStmt,
 		rateLimitPruneStmt:                       q.rateLimitPruneStmt,
 		recoveryCodeCountUnusedStmt:              q.recoveryCodeCountUnusedStmt,
 		recoveryCodeDeleteAllStmt:                q.recoveryCodeDeleteAllStmt,
@@ -1499,6 +1622,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleGetByNameStmt:                        q.roleGetByNameStmt,
 		roleInsertStmt:                           q.roleInsertStmt,
 		rolePermissionInsertStmt:                 q.rolePermissionInsertStmt,
+		scheduleRunInsertStmt:                    q.scheduleRunInsertStmt,
+		scheduleRunLatestStmt:                    q.scheduleRunLatestStmt,
+		serviceGetByIDStmt:                       q.serviceGetByIDStmt,
+		serviceGetBySubscriptionStmt:             q.serviceGetBySubscriptionStmt,
+		serviceInsertStmt:                        q.serviceInsertStmt,
+		serviceListStmt:                          q.serviceListStmt,
+		serviceUpdateStmt:                        q.serviceUpdateStmt,
 		sessionGetByIDStmt:                       q.sessionGetByIDStmt,
 		sessionGetByTokenHashStmt:                q.sessionGetByTokenHashStmt,
 		sessionInsertStmt:                        q.sessionInsertStmt,
