@@ -23,8 +23,10 @@ type Job struct {
 
 // Job kinds that billing emits.
 const (
-	JobInvoiceCharge    = "invoice.charge"
-	JobInvoicePaid      = "invoice.paid"
+	JobInvoiceCharge = "invoice.charge"
+	JobInvoicePaid   = "invoice.paid"
+	// JobInvoiceCreated emails an issued invoice with its PDF.
+	JobInvoiceCreated   = "invoice.created"
 	JobInvoiceReminder  = "invoice.reminder"
 	JobServiceSuspend   = "service.suspend"
 	JobServiceResume    = "service.unsuspend"
@@ -53,6 +55,18 @@ const (
 	JobEmailVerify          = "email.verify_email"
 	JobEmailPasswordReset   = "email.reset_password"
 	JobSecurityAdminFailure = "security.admin_login_failed"
+	// JobEmailWelcome greets a new account; JobAlertNewSignup tells staff.
+	JobEmailWelcome   = "email.welcome"
+	JobAlertNewSignup = "alert.new_signup"
+)
+
+// Job kinds that the automation fans a paid invoice and a failed payment
+// out to, one message per job.
+const (
+	JobEmailPaymentReceived = "email.payment_received"
+	JobAlertNewOrder        = "alert.new_order"
+	JobEmailPaymentFailed   = "email.payment_failed"
+	JobAlertPaymentFailed   = "alert.payment_failed"
 )
 
 // Job kinds that provisioning emits and runs. Service jobs carry a
@@ -68,4 +82,8 @@ const (
 	// JobAlertProvisioningFailed tells staff that a panel call gave up or
 	// that a panel lost a resource a customer still pays for.
 	JobAlertProvisioningFailed = "alert.provisioning_failed"
+	// JobAlertServiceSuspended and JobAlertServiceTerminated tell staff
+	// about suspensions and cancellations carried out on a panel.
+	JobAlertServiceSuspended  = "alert.service_suspended"
+	JobAlertServiceTerminated = "alert.service_terminated"
 )

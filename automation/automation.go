@@ -20,8 +20,14 @@ import (
 
 // Deps are the services the jobs call.
 type Deps struct {
+	// Store is billing's store, which fan-out handlers write their
+	// follow-up jobs to.
+	Store        billing.Store
 	Billing      *billing.Service
 	Provisioning *provisioning.Manager
+	// Notifications, when set, sends the email.* and alert.* jobs; without
+	// it paid invoices and failed payments are not fanned out to them.
+	Notifications *Notifications
 	// Payments, when set, is asked about payments whose webhook may have
 	// been lost, so reconciliation can record them.
 	Payments billing.PaymentChecker
@@ -41,10 +47,20 @@ func Register(r *jobqueue.Runner, d Deps) {
 	})
 	r.Handle(platform.JobInvoicePaid, func(ctx context.Context, j *platform.Job) error {
 		p, err := decode[invoicePaid](j)
-		if err != nil || p.SubscriptionID == 0 {
+		if err != nil {
+			return err
+		}
+		follow := []string{platform.JobEmailPaymentReceived}
+		if p.Reason == string(billing.ReasonSubscriptionCreate) {
+			follow = append(follow, platform.JobAlertNewOrder)
+		}
+		if err := d.fanOut(ctx, j, follow...); err != nil || p.SubscriptionID == 0 {
 			return err
 		}
 		return d.Provisioning.OnSubscriptionPaid(ctx, p.SubscriptionID)
+	})
+	r.Handle(platform.JobPaymentFailed, func(ctx context.Context, j *platform.Job) error {
+		return d.fanOut(ctx, j, platform.JobEmailPaymentFailed, platform.JobAlertPaymentFailed)
 	})
 	r.Handle(platform.JobServiceProvision, serviceJob(func(ctx context.Context, j *platform.Job, p provisioning.ServiceJob) error {
 		return d.Provisioning.Provision(ctx, p, j.Attempts >= j.MaxAttempts)
@@ -61,6 +77,33 @@ func Register(r *jobqueue.Runner, d Deps) {
 	r.Handle(platform.JobServiceChange, serviceJob(func(ctx context.Context, _ *platform.Job, p provisioning.ServiceJob) error {
 		return d.Provisioning.ChangePlan(ctx, p)
 	}))
+	if d.Notifications != nil {
+		d.Notifications.register(r)
+	}
+}
+
+// fanOut queues one job per message an event causes, with the event's
+// payload, in one transaction. Their dedupe keys name the event's job, so
+// a retried event queues nothing twice.
+func (d Deps) fanOut(ctx context.Context, j *platform.Job, kinds ...string) error {
+	if d.Notifications == nil {
+		return nil
+	}
+	now := d.Clock.Now()
+	return d.Store.InTx(ctx, func(tx billing.Store) error {
+		for _, kind := range kinds {
+			err := tx.EnqueueJob(ctx, &platform.Job{
+				Kind: kind, DedupeKey: fmt.Sprintf("%s:%d", kind, j.ID), Payload: j.Payload, RunAt: now, CreatedAt: now,
+			})
+			if platform.ErrorCode(err) == platform.ECONFLICT {
+				return nil // queued by an earlier run of this event, with the rest
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // invoicePaid is the payload billing writes when an invoice is paid.

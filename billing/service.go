@@ -309,8 +309,9 @@ func (s *Service) newInvoice(customer *Customer, currency string, reason Billing
 }
 
 // issue finalises drafts (each due at its DueAt), numbers them when the
-// numbering mode says so from one block of the sequence, and saves them. A
-// zero invoice is paid on the spot.
+// numbering mode says so from one block of the sequence, and saves them
+// with the job that emails each to its customer. A zero invoice is paid on
+// the spot.
 func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*Invoice) error {
 	var numbered []*Invoice
 	for _, inv := range invs {
@@ -327,6 +328,13 @@ func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*I
 	for _, inv := range invs {
 		if err := tx.CreateInvoice(ctx, inv); err != nil {
 			return err
+		}
+		if inv.Status == InvoiceOpen {
+			err := enqueue(ctx, tx, platform.JobInvoiceCreated, fmt.Sprintf("invoice.created:%d", inv.ID), now,
+				map[string]any{"invoice_id": inv.ID})
+			if err != nil {
+				return err
+			}
 		}
 		if inv.Status == InvoicePaid {
 			if err := s.onPaid(ctx, tx, inv, now); err != nil {

@@ -128,12 +128,35 @@ func (s *Service) Register(ctx context.Context, r Registration, m Meta) (*User, 
 		if err := s.sendLink(ctx, tx, u, PurposeVerifyEmail, now); err != nil {
 			return err
 		}
+		if err := welcome(ctx, tx, u, now); err != nil {
+			return err
+		}
 		return audit(ctx, tx, now, u.ID, 0, "user.registered", "user", u.ID, m, nil, map[string]any{"email": email})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// UserJob is the payload of the jobs about an account: the welcome email
+// and the staff's new-signup alert.
+type UserJob struct {
+	UserID int64 `json:"user_id"`
+}
+
+// welcome queues the welcome email and the new-signup alert.
+func welcome(ctx context.Context, tx Store, u *User, now time.Time) error {
+	payload, err := json.Marshal(UserJob{UserID: u.ID})
+	if err != nil {
+		return err
+	}
+	for _, kind := range []string{platform.JobEmailWelcome, platform.JobAlertNewSignup} {
+		if err := tx.EnqueueJob(ctx, &platform.Job{Kind: kind, Payload: payload, RunAt: now, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EmailJob is the payload of the jobs that email a one-time link.

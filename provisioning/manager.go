@@ -264,8 +264,12 @@ func (m *Manager) Suspend(ctx context.Context, job ServiceJob) error {
 		if err := s.TransitionTo(ServiceSuspended, now); err != nil {
 			return err
 		}
-		key := "email.service_suspended:" + id(s.ID) + ":" + strconv.FormatInt(now.Unix(), 10)
-		return enqueue(ctx, tx, platform.JobEmailServiceSuspended, key, now, ServiceJob{ServiceID: s.ID, Reason: job.Reason})
+		key := id(s.ID) + ":" + strconv.FormatInt(now.Unix(), 10)
+		payload := ServiceJob{ServiceID: s.ID, Reason: job.Reason, AdminID: job.AdminID}
+		if err := enqueue(ctx, tx, platform.JobAlertServiceSuspended, "alert.service_suspended:"+key, now, payload); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, platform.JobEmailServiceSuspended, "email.service_suspended:"+key, now, payload)
 	})
 }
 
@@ -315,10 +319,14 @@ func (m *Manager) Terminate(ctx context.Context, job ServiceJob) error {
 		if err := s.TransitionTo(ServiceTerminated, now); err != nil {
 			return err
 		}
+		payload := ServiceJob{ServiceID: s.ID, Reason: job.Reason, AdminID: job.AdminID}
+		if err := enqueue(ctx, tx, platform.JobAlertServiceTerminated, "alert.service_terminated:"+id(s.ID), now, payload); err != nil {
+			return err
+		}
 		if s.ExternalID == "" {
 			return nil // never had a resource: nothing to tell the customer about
 		}
-		return enqueue(ctx, tx, platform.JobEmailServiceTerminated, "email.service_terminated:"+id(s.ID), now, ServiceJob{ServiceID: s.ID, Reason: job.Reason})
+		return enqueue(ctx, tx, platform.JobEmailServiceTerminated, "email.service_terminated:"+id(s.ID), now, payload)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/smtp"
+	"ezscale.cloud/platform/adapters/smtp/mailpittest"
 	"ezscale.cloud/platform/notify"
 )
 
@@ -20,10 +21,10 @@ func uniqueRecipient() string {
 }
 
 // mailpitMailer returns a Mailer for mp with the given TLS policy.
-func mailpitMailer(t *testing.T, mp mailpit, tls smtp.TLSPolicy) *smtp.Mailer {
+func mailpitMailer(t *testing.T, mp mailpittest.Server, tls smtp.TLSPolicy) *smtp.Mailer {
 	t.Helper()
 	m, err := smtp.New(smtp.Config{
-		Host: mp.host, Port: mp.port, TLS: tls,
+		Host: mp.Host, Port: mp.Port, TLS: tls,
 		Username: "ezscale", Password: "not-a-real-secret",
 		From:    "EZSCALE Hosting <billing@ezscale.test>",
 		ReplyTo: "support@ezscale.test",
@@ -35,7 +36,7 @@ func mailpitMailer(t *testing.T, mp mailpit, tls smtp.TLSPolicy) *smtp.Mailer {
 }
 
 func TestSendDeliversTextHTMLAndAttachment(t *testing.T) {
-	mp := mailpitFromEnv(t)
+	mp := mailpittest.FromEnv(t)
 	m := mailpitMailer(t, mp, smtp.TLSNone)
 
 	var templates notify.Templates
@@ -54,11 +55,11 @@ func TestSendDeliversTextHTMLAndAttachment(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got := mp.only(t, to)
+	got := mp.Only(t, to)
 	if len(got.To) != 1 || got.To[0].Address != to {
 		t.Errorf("To = %+v, want %s", got.To, to)
 	}
-	if got.From != (mailpitAddress{"EZSCALE Hosting", "billing@ezscale.test"}) {
+	if got.From != (mailpittest.Address{Name: "EZSCALE Hosting", Address: "billing@ezscale.test"}) {
 		t.Errorf("From = %+v", got.From)
 	}
 	if len(got.ReplyTo) != 1 || got.ReplyTo[0].Address != "support@ezscale.test" {
@@ -87,7 +88,7 @@ func TestSendDeliversTextHTMLAndAttachment(t *testing.T) {
 	if a.FileName != "INV-2025-0042.pdf" || a.ContentType != "application/pdf" {
 		t.Errorf("attachment %q of type %q", a.FileName, a.ContentType)
 	}
-	if data := mp.part(t, got.ID, a.PartID); !bytes.Equal(data, pdf) {
+	if data := mp.Part(t, got.ID, a.PartID); !bytes.Equal(data, pdf) {
 		t.Errorf("attachment bytes %q, want %q", data, pdf)
 	}
 }
@@ -97,7 +98,7 @@ func TestSendDeliversTextHTMLAndAttachment(t *testing.T) {
 // is too long"), which must come back EINVALID so the job is dead-lettered
 // rather than retried.
 func TestPermanentRefusalIsInvalid(t *testing.T) {
-	mp := mailpitFromEnv(t)
+	mp := mailpittest.FromEnv(t)
 	m := mailpitMailer(t, mp, smtp.TLSNone)
 	to := strings.Repeat("a", 1100) + "@example.com"
 	err := m.Send(context.Background(), notify.Message{To: []string{to}, Subject: "Hi", Text: "Hello"})
@@ -110,7 +111,7 @@ func TestPermanentRefusalIsInvalid(t *testing.T) {
 // Mailpit here offers no STARTTLS, so nothing may be sent, and the failure
 // is retryable (the server's configuration can change).
 func TestMandatoryTLSRefusesAPlainServer(t *testing.T) {
-	mp := mailpitFromEnv(t)
+	mp := mailpittest.FromEnv(t)
 	m := mailpitMailer(t, mp, smtp.TLSMandatory)
 	err := m.Send(context.Background(), notify.Message{To: []string{uniqueRecipient()}, Subject: "Hi", Text: "Hello"})
 	if platform.ErrorCode(err) != platform.EINTERNAL || !strings.Contains(err.Error(), "STARTTLS") {
@@ -123,7 +124,7 @@ func TestMandatoryTLSRefusesAPlainServer(t *testing.T) {
 // will not send the password in the clear (Mailpit offers only PLAIN and
 // LOGIN), so the send fails, retryably, instead.
 func TestOpportunisticTLSKeepsPasswordsEncrypted(t *testing.T) {
-	mp := mailpitFromEnv(t)
+	mp := mailpittest.FromEnv(t)
 	m := mailpitMailer(t, mp, smtp.TLSOpportunistic)
 	err := m.Send(context.Background(), notify.Message{To: []string{uniqueRecipient()}, Subject: "Hi", Text: "Hello"})
 	if platform.ErrorCode(err) != platform.EINTERNAL || !strings.Contains(err.Error(), "authentication mechanism") {

@@ -170,6 +170,12 @@ type Invoice struct {
 	RenewalKey       sql.NullString
 }
 
+type InvoiceDocument struct {
+	InvoiceID int64
+	Pdf       []byte
+	CreatedAt time.Time
+}
+
 type InvoiceItem struct {
 	ID          int64
 	InvoiceID   int64

@@ -111,6 +111,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.gatewaySubscriptionListStmt, err = db.PrepareContext(ctx, gatewaySubscriptionList); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewaySubscriptionList: %w", err)
 	}
+	if q.invoiceDocumentGetStmt, err = db.PrepareContext(ctx, invoiceDocumentGet); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceDocumentGet: %w", err)
+	}
+	if q.invoiceDocumentInsertStmt, err = db.PrepareContext(ctx, invoiceDocumentInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceDocumentInsert: %w", err)
+	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -652,6 +658,16 @@ func (q *Queries) Close() error {
 	if q.gatewaySubscriptionListStmt != nil {
 		if cerr := q.gatewaySubscriptionListStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing gatewaySubscriptionListStmt: %w", cerr)
+		}
+	}
+	if q.invoiceDocumentGetStmt != nil {
+		if cerr := q.invoiceDocumentGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceDocumentGetStmt: %w", cerr)
+		}
+	}
+	if q.invoiceDocumentInsertStmt != nil {
+		if cerr := q.invoiceDocumentInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceDocumentInsertStmt: %w", cerr)
 		}
 	}
 	if q.invoiceGetByIDStmt != nil {
@@ -1377,6 +1393,8 @@ type Queries struct {
 	gatewayEventInsertStmt                   *sql.Stmt
 	gatewaySubscriptionInsertStmt            *sql.Stmt
 	gatewaySubscriptionListStmt              *sql.Stmt
+	invoiceDocumentGetStmt                   *sql.Stmt
+	invoiceDocumentInsertStmt                *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemInsertStmt                    *sql.Stmt
@@ -1543,6 +1561,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
 		gatewaySubscriptionInsertStmt:            q.gatewaySubscriptionInsertStmt,
 		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
+		invoiceDocumentGetStmt:                   q.invoiceDocumentGetStmt,
+		invoiceDocumentInsertStmt:                q.invoiceDocumentInsertStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,

@@ -1,4 +1,7 @@
-package smtp_test
+// Package mailpittest reads back what a real Mailpit server received, for
+// tests that send email: scripts/test.sh starts Mailpit and names it in
+// EZSCALE_TEST_MAILPIT_SMTP and EZSCALE_TEST_MAILPIT_API.
+package mailpittest
 
 import (
 	"encoding/json"
@@ -12,19 +15,19 @@ import (
 	"time"
 )
 
-// mailpit is the Mailpit server scripts/test.sh starts: SMTP to send to, and
+// Server is the Mailpit server scripts/test.sh starts: SMTP to send to, and
 // an HTTP API to read back what arrived.
-type mailpit struct {
-	host string
-	port int
-	api  string
+type Server struct {
+	Host string
+	Port int
+	API  string
 }
 
-// mailpitFromEnv returns the Mailpit named by EZSCALE_TEST_MAILPIT_SMTP and
+// FromEnv returns the Mailpit named by EZSCALE_TEST_MAILPIT_SMTP and
 // _API. Without them the test is skipped, loudly, or fails when
 // EZSCALE_REQUIRE_MAILPIT=1 (as CI sets it) so a missing server is never
 // mistaken for a pass.
-func mailpitFromEnv(t *testing.T) mailpit {
+func FromEnv(t *testing.T) Server {
 	t.Helper()
 	addr, api := os.Getenv("EZSCALE_TEST_MAILPIT_SMTP"), os.Getenv("EZSCALE_TEST_MAILPIT_API")
 	if addr == "" || api == "" {
@@ -42,17 +45,17 @@ func mailpitFromEnv(t *testing.T) mailpit {
 	if err != nil {
 		t.Fatalf("EZSCALE_TEST_MAILPIT_SMTP=%q: %v", addr, err)
 	}
-	return mailpit{host: host, port: port, api: api}
+	return Server{Host: host, Port: port, API: api}
 }
 
-// mailpitMessage is the part of Mailpit's GET /api/v1/message/{ID} the
+// Message is the part of Mailpit's GET /api/v1/message/{ID} the
 // tests read.
-type mailpitMessage struct {
+type Message struct {
 	ID        string
 	MessageID string
-	From      mailpitAddress
-	To        []mailpitAddress
-	ReplyTo   []mailpitAddress
+	From      Address
+	To        []Address
+	ReplyTo   []Address
 	Subject   string
 	Username  string
 	Text      string
@@ -66,12 +69,24 @@ type mailpitMessage struct {
 	}
 }
 
-type mailpitAddress struct{ Name, Address string }
+// Address is a mailbox as Mailpit reports it.
+type Address struct{ Name, Address string }
 
-// only returns the one message sent to the address to, waiting briefly for
+// Only returns the one message sent to the address to, waiting briefly for
 // it to be stored. Searching by a recipient unique to the test keeps tests
 // that share the server apart without deleting anyone else's mail.
-func (mp mailpit) only(t *testing.T, to string) mailpitMessage {
+func (mp Server) Only(t *testing.T, to string) Message {
+	t.Helper()
+	msgs := mp.Wait(t, to, 1)
+	if len(msgs) != 1 {
+		t.Fatalf("Mailpit has %d messages to %s, want 1", len(msgs), to)
+	}
+	return msgs[0]
+}
+
+// Wait returns every message sent to the address to, once at least n have
+// arrived or five seconds have passed.
+func (mp Server) Wait(t *testing.T, to string, n int) []Message {
 	t.Helper()
 	var found struct {
 		Messages []struct{ ID string }
@@ -79,35 +94,34 @@ func (mp mailpit) only(t *testing.T, to string) mailpitMessage {
 	query := url.Values{"query": {`to:"` + to + `"`}}.Encode()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		mp.getJSON(t, "/api/v1/search?"+query, &found)
-		if len(found.Messages) > 0 || time.Now().After(deadline) {
+		if len(found.Messages) >= n || time.Now().After(deadline) {
 			break
 		}
 	}
-	if len(found.Messages) != 1 {
-		t.Fatalf("Mailpit has %d messages to %s, want 1", len(found.Messages), to)
+	msgs := make([]Message, len(found.Messages))
+	for i, m := range found.Messages {
+		mp.getJSON(t, "/api/v1/message/"+m.ID, &msgs[i])
 	}
-	var msg mailpitMessage
-	mp.getJSON(t, "/api/v1/message/"+found.Messages[0].ID, &msg)
-	return msg
+	return msgs
 }
 
-// part returns the raw bytes of one part of a message, such as an
+// Part returns the raw bytes of one part of a message, such as an
 // attachment.
-func (mp mailpit) part(t *testing.T, id, partID string) []byte {
+func (mp Server) Part(t *testing.T, id, partID string) []byte {
 	t.Helper()
 	return mp.get(t, "/api/v1/message/"+id+"/part/"+partID)
 }
 
-func (mp mailpit) getJSON(t *testing.T, path string, v any) {
+func (mp Server) getJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	if err := json.Unmarshal(mp.get(t, path), v); err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 }
 
-func (mp mailpit) get(t *testing.T, path string) []byte {
+func (mp Server) get(t *testing.T, path string) []byte {
 	t.Helper()
-	resp, err := http.Get(mp.api + path)
+	resp, err := http.Get(mp.API + path)
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}

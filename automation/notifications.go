@@ -1,0 +1,136 @@
+package automation
+
+import (
+	"context"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/discord"
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
+	"ezscale.cloud/platform/jobqueue"
+	"ezscale.cloud/platform/notify"
+	"ezscale.cloud/platform/provisioning"
+)
+
+// Alerter posts a staff alert; the Discord notifier satisfies it.
+type Alerter interface {
+	Send(ctx context.Context, a discord.Alert) error
+}
+
+// Documents stores rendered invoice PDFs once; the SQL store satisfies it.
+type Documents interface {
+	InvoicePDF(ctx context.Context, invoiceID int64) ([]byte, error)
+	SaveInvoicePDF(ctx context.Context, invoiceID int64, pdf []byte, now time.Time) error
+}
+
+// Site is what every email says about us.
+type Site struct {
+	CompanyName string
+	// URL is the customer area's base URL, without a trailing slash.
+	URL string
+	// PanelURLs links each platform's control panel, for "service ready".
+	PanelURLs map[provisioning.Platform]string
+	// LargeOrder is the first-invoice total, per currency in minor units,
+	// from which a new order's alert is marked as large.
+	LargeOrder map[string]int64
+}
+
+// Notifications sends the customer emails and staff alerts that jobs ask
+// for. Each job sends one email or one alert, so a retry repeats only the
+// message that failed.
+type Notifications struct {
+	Site         Site
+	Templates    *notify.Templates
+	Mailer       notify.Mailer
+	Alerts       Alerter
+	Billing      billing.Store
+	Identity     identity.Store
+	Provisioning *provisioning.Manager
+	Services     provisioning.Store
+	// Links opens the sealed one-time tokens in identity's email jobs.
+	Links     identity.Sealer
+	Documents Documents
+	// RenderPDF renders an invoice; invoicepdf.Render in production.
+	RenderPDF func(*billing.Invoice) ([]byte, error)
+	Clock     platform.Clock
+}
+
+// email is one rendered-to-be message: its kind, recipient, data and
+// attachments.
+type email struct {
+	kind        notify.Kind
+	to          string
+	data        notify.Data
+	attachments []notify.Attachment
+}
+
+func (n *Notifications) register(r *jobqueue.Runner) {
+	emails := map[string]func(ctx context.Context, j *platform.Job) (email, error){
+		platform.JobEmailServiceReady:      n.serviceReady,
+		platform.JobEmailServiceSuspended:  n.serviceEmail(notify.KindServiceSuspended),
+		platform.JobEmailServiceTerminated: n.serviceEmail(notify.KindServiceTerminated),
+		platform.JobInvoiceCreated:         n.invoiceCreated,
+		platform.JobEmailPaymentReceived:   n.paymentReceived,
+		platform.JobEmailPaymentFailed:     n.paymentFailed,
+		platform.JobInvoiceReminder:        n.renewalReminder,
+		platform.JobEmailWelcome:           n.welcome,
+		platform.JobEmailVerify:            n.link(notify.KindVerifyEmail, "/verify-email", "VerifyURL", "24 hours"),
+		platform.JobEmailPasswordReset:     n.link(notify.KindPasswordReset, "/reset-password", "ResetURL", "1 hour"),
+	}
+	for kind, build := range emails {
+		r.Handle(kind, func(ctx context.Context, j *platform.Job) error {
+			e, err := build(ctx, j)
+			if err != nil || e.kind == "" {
+				return err // no kind: nothing to say any more (an invoice paid before its email went)
+			}
+			return n.send(ctx, e)
+		})
+	}
+	alerts := map[string]func(ctx context.Context, j *platform.Job) (discord.Alert, error){
+		platform.JobAlertNewSignup:               n.newSignupAlert,
+		platform.JobAlertNewOrder:                n.newOrderAlert,
+		platform.JobAlertPaymentFailed:           n.paymentFailedAlert,
+		platform.JobAlertServiceSuspended:        n.serviceAlert("Service suspended", discord.Warning),
+		platform.JobAlertServiceTerminated:       n.serviceAlert("Service cancelled", discord.Warning),
+		platform.JobAlertProvisioningFailed:      n.provisioningFailedAlert,
+		platform.JobSecurityAdminFailure:         n.adminLoginAlert,
+		platform.JobGatewaySubscriptionSuspended: n.gatewaySuspendedAlert,
+	}
+	for kind, build := range alerts {
+		r.Handle(kind, func(ctx context.Context, j *platform.Job) error {
+			a, err := build(ctx, j)
+			if err != nil {
+				return err
+			}
+			return permanentIfRefused(n.Alerts.Send(ctx, a))
+		})
+	}
+}
+
+// send renders and sends one email. A template override that failed to
+// render was replaced by the default: the email still goes, and staff are
+// told through the log.
+func (n *Notifications) send(ctx context.Context, e email) error {
+	data := notify.Data{"CompanyName": n.Site.CompanyName, "SiteURL": n.Site.URL}
+	for k, v := range e.data {
+		data[k] = v
+	}
+	r, err := n.Templates.Render(e.kind, data)
+	if err != nil {
+		return jobqueue.Permanent(err)
+	}
+	msg := r.Message(e.to)
+	msg.Attachments = e.attachments
+	return permanentIfRefused(n.Mailer.Send(ctx, msg))
+}
+
+// permanentIfRefused dead-letters failures a retry cannot fix: a refused
+// recipient, a webhook that no longer exists, credentials that are wrong.
+func permanentIfRefused(err error) error {
+	switch platform.ErrorCode(err) {
+	case platform.EINVALID, platform.ENOTFOUND, platform.EUNAUTHORIZED, platform.EFORBIDDEN:
+		return jobqueue.Permanent(err)
+	}
+	return err
+}
