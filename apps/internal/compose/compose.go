@@ -1,0 +1,221 @@
+package compose
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"os"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/discord"
+	"ezscale.cloud/platform/adapters/enhance"
+	"ezscale.cloud/platform/adapters/invoicepdf"
+	"ezscale.cloud/platform/adapters/mysql"
+	"ezscale.cloud/platform/adapters/pterodactyl"
+	"ezscale.cloud/platform/adapters/sandbox"
+	"ezscale.cloud/platform/adapters/smtp"
+	"ezscale.cloud/platform/adapters/sqlite"
+	"ezscale.cloud/platform/adapters/sqlstore"
+	"ezscale.cloud/platform/adapters/stripe"
+	"ezscale.cloud/platform/adapters/synergycp"
+	"ezscale.cloud/platform/adapters/virtfusion"
+	"ezscale.cloud/platform/automation"
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/jobqueue"
+	"ezscale.cloud/platform/notify"
+	"ezscale.cloud/platform/provisioning"
+	"ezscale.cloud/platform/secretbox"
+)
+
+// Store is what the platform runs on: the SQL store of either engine.
+type Store interface {
+	billing.Store
+	jobqueue.Store
+	jobqueue.StatusStore
+	automation.Documents
+	Provisioning() *sqlstore.ProvisioningStore
+	Identity() *sqlstore.IdentityStore
+	Close() error
+}
+
+// Platform is the wired platform.
+type Platform struct {
+	Store        Store
+	Billing      *billing.Service
+	Provisioning *provisioning.Manager
+	Deps         automation.Deps
+	Clock        platform.Clock
+	Logger       *slog.Logger
+}
+
+// Open opens the store and wires the services as cfg says.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Platform, error) {
+	clock := platform.SystemClock{}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p, err := wire(cfg, store, clock, logger)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*Platform, error) {
+	keys, err := keyring(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	gateway, err := gateway(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	bill, err := billing.NewService(store, gateway, clock, billing.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	panels, err := panels(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	manager := provisioning.NewManager(provisioning.Config{
+		Store: store.Provisioning(), Billing: store, Sealer: keys, Panels: panels, Clock: clock,
+	})
+	mailer, err := mailer(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := alerter(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	deps := automation.Deps{
+		Store: store, Billing: bill, Provisioning: manager, Clock: clock,
+		Notifications: &automation.Notifications{
+			Site: cfg.Site, Templates: &notify.Templates{}, Mailer: mailer, Alerts: alerts,
+			Billing: store, Identity: store.Identity(), Provisioning: manager, Services: store.Provisioning(),
+			Links: keys, Documents: store, RenderPDF: invoicepdf.Render, Clock: clock,
+		},
+	}
+	return &Platform{Store: store, Billing: bill, Provisioning: manager, Deps: deps, Clock: clock, Logger: logger}, nil
+}
+
+// Worker returns a job worker named name with every handler, and the
+// schedules it should tick.
+func (p *Platform) Worker(name string) (*jobqueue.Runner, []jobqueue.Schedule) {
+	r := jobqueue.New(p.Store, p.Clock, jobqueue.Config{Worker: name, Logger: p.Logger})
+	automation.Register(r, p.Deps)
+	return r, automation.Schedules(p.Deps)
+}
+
+// Close closes the store.
+func (p *Platform) Close() error { return p.Store.Close() }
+
+func openStore(ctx context.Context, cfg Config) (Store, error) {
+	if cfg.MySQL != "" {
+		return mysql.Open(ctx, cfg.MySQL)
+	}
+	path := cfg.SQLite
+	if path == "" {
+		path = "ezscale.db"
+	}
+	return sqlite.Open(ctx, path)
+}
+
+// keyring is the configured keyring, or a development key kept in a file
+// next to the SQLite database, made on first use.
+func keyring(cfg Config, logger *slog.Logger) (*secretbox.Keyring, error) {
+	if cfg.SecretKeys != "" {
+		return secretbox.ParseKeys(cfg.SecretKeys)
+	}
+	if cfg.MySQL != "" {
+		return nil, platform.Invalid("secret_keys", "a MySQL deployment needs secret_keys; generate one with: openssl rand -base64 32")
+	}
+	path := cfg.SQLite
+	if path == "" {
+		path = "ezscale.db"
+	}
+	path += ".keys"
+	spec, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		rand.Read(key)
+		spec = []byte("dev:" + base64.StdEncoding.EncodeToString(key))
+		if err := os.WriteFile(path, spec, 0o600); err != nil {
+			return nil, err
+		}
+		logger.Warn("made a development secret key; set secret_keys in production", "file", path)
+	} else if err != nil {
+		return nil, err
+	}
+	return secretbox.ParseKeys(string(spec))
+}
+
+func gateway(cfg Config, logger *slog.Logger) (billing.Gateway, error) {
+	if cfg.Stripe == nil {
+		logger.Warn("no payment gateway configured: using the SANDBOX gateway, which moves no money")
+		return sandbox.New(), nil
+	}
+	return stripe.New(*cfg.Stripe)
+}
+
+// panels returns the configured panels. In sandbox mode (no real payment
+// gateway) a platform without settings gets the sandbox panel, so a new
+// user sees services come up; with a real gateway it gets none, so a paid
+// order for it fails visibly instead of "provisioning" a server that does
+// not exist.
+func panels(cfg Config, logger *slog.Logger) (map[provisioning.Platform]provisioning.Panel, error) {
+	sandboxPanel := sandbox.NewPanel("sandbox")
+	out := map[provisioning.Platform]provisioning.Panel{provisioning.PlatformSandbox: sandboxPanel}
+	add := func(p provisioning.Platform, configured bool, open func() (provisioning.Panel, error)) error {
+		switch {
+		case !configured && cfg.Stripe == nil:
+			logger.Warn("panel not configured: its services go to the SANDBOX panel", "platform", p)
+			out[p] = sandboxPanel
+			return nil
+		case !configured:
+			logger.Warn("panel not configured: orders for it will fail until it is", "platform", p)
+			return nil
+		}
+		panel, err := open()
+		out[p] = panel
+		return err
+	}
+	return out, errors.Join(
+		add(provisioning.PlatformVirtFusion, cfg.VirtFusion != nil, func() (provisioning.Panel, error) { return virtfusion.New(*cfg.VirtFusion) }),
+		add(provisioning.PlatformPterodactyl, cfg.Pterodactyl != nil, func() (provisioning.Panel, error) { return pterodactyl.New(*cfg.Pterodactyl) }),
+		add(provisioning.PlatformSynergyCP, cfg.SynergyCP != nil, func() (provisioning.Panel, error) { return synergycp.New(*cfg.SynergyCP) }),
+		add(provisioning.PlatformEnhance, cfg.Enhance != nil, func() (provisioning.Panel, error) { return enhance.New(*cfg.Enhance) }),
+	)
+}
+
+func mailer(cfg Config, logger *slog.Logger) (notify.Mailer, error) {
+	if cfg.SMTP == nil {
+		logger.Warn("no SMTP server configured: emails are written to the log, not sent")
+		return notify.LogMailer{Logger: logger}, nil
+	}
+	return smtp.New(*cfg.SMTP)
+}
+
+func alerter(cfg Config, logger *slog.Logger) (automation.Alerter, error) {
+	if cfg.DiscordWebhook == "" {
+		return logAlerter{logger}, nil
+	}
+	return discord.New(discord.Config{WebhookURL: cfg.DiscordWebhook})
+}
+
+// logAlerter writes staff alerts to the log when no Discord webhook is set.
+type logAlerter struct{ logger *slog.Logger }
+
+func (l logAlerter) Send(_ context.Context, a discord.Alert) error {
+	attrs := []any{"title", a.Title}
+	for _, f := range a.Fields {
+		attrs = append(attrs, f.Name, f.Value)
+	}
+	l.logger.Info("staff alert", attrs...)
+	return nil
+}
