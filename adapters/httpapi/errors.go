@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/provisioning"
 )
 
 // statusOf maps each platform error code to its HTTP status: the one place
@@ -20,6 +21,10 @@ var statusOf = map[string]int{
 	platform.EFORBIDDEN:       http.StatusForbidden,
 	platform.EPAYMENTDECLINED: http.StatusPaymentRequired,
 	platform.ERATELIMITED:     http.StatusTooManyRequests,
+	// A dedicated server waits for staff to assign hardware.
+	provisioning.ENEEDSHARDWARE: http.StatusConflict,
+	// The panel does not offer the operation (e.g. sign-on).
+	provisioning.EUNSUPPORTED: http.StatusNotImplemented,
 }
 
 // apiError turns a service error into the API's error response (nil stays

@@ -51,7 +51,8 @@ func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	})
 }
 
-func newEnv(t *testing.T, s identity.Store, jobs jobLister) *env {
+// newEnv serves the identity API over s; more adds services to mount.
+func newEnv(t *testing.T, s identity.Store, jobs jobLister, more ...func(*httpapi.Services)) *env {
 	t.Helper()
 	key := make([]byte, 32)
 	rand.Read(key)
@@ -68,7 +69,11 @@ func newEnv(t *testing.T, s identity.Store, jobs jobLister) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := httpapi.New(cfg, httpapi.Services{Identity: identity.NewService(s, keys, e.clock, identity.DefaultConfig()), Passkeys: passkeys})
+	services := httpapi.Services{Identity: identity.NewService(s, keys, e.clock, identity.DefaultConfig()), Passkeys: passkeys}
+	for _, add := range more {
+		add(&services)
+	}
+	api, err := httpapi.New(cfg, services)
 	if err != nil {
 		t.Fatal(err)
 	}

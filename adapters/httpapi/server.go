@@ -12,6 +12,7 @@ import (
 	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
+	"ezscale.cloud/platform/provisioning"
 )
 
 // Config holds the HTTP edge's settings.
@@ -58,6 +59,14 @@ type Services struct {
 	// PayPal adds paying an invoice with a PayPal order.
 	Checkers map[string]billing.PaymentChecker
 	PayPal   PayPalCheckout
+	// Provisioning and Services, when set, mount the customer's service
+	// operations; with Queue and Audit they also mount the staff's
+	// automation view and service actions.
+	Provisioning *provisioning.Manager
+	Services     provisioning.Store
+	Queue        Queue
+	Audit        identity.AuditLog
+	Clock        platform.Clock
 }
 
 // Server is the HTTP API.
@@ -99,6 +108,16 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Billing != nil && svc.Cards != nil {
 		s.registerPaymentMethods(svc.Billing, svc.Cards)
+	}
+	if svc.Provisioning != nil && svc.Services != nil {
+		s.registerServices(svc.Provisioning, svc.Services)
+		if svc.Queue != nil && svc.Audit != nil {
+			clock := svc.Clock
+			if clock == nil {
+				clock = platform.SystemClock{}
+			}
+			s.registerAutomation(svc.Provisioning, svc.Services, svc.Queue, svc.Audit, clock)
+		}
 	}
 	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
 		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.PayPal)

@@ -1,0 +1,139 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi"
+	"ezscale.cloud/platform/adapters/sandbox"
+	"ezscale.cloud/platform/adapters/storetest"
+	"ezscale.cloud/platform/automation"
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
+	"ezscale.cloud/platform/jobqueue"
+	"ezscale.cloud/platform/provisioning"
+	"ezscale.cloud/platform/secretbox"
+)
+
+type serviceList struct {
+	Services []struct {
+		ID         int64  `json:"id"`
+		Status     string `json:"status"`
+		ExternalID string `json:"external_id"`
+		IPv4       string `json:"ipv4"`
+	} `json:"services"`
+}
+
+// TestServicesOverHTTP: a customer sees and powers only their own
+// service; staff see the automation status and the provisioning log, and
+// suspend through the job queue with the audit log recording it, each
+// action needing its permission.
+func TestServicesOverHTTP(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	clock := platform.NewManualClock(time.Now().UTC())
+	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := secretbox.NewKeyring("k1", map[string][]byte{"k1": bytes.Repeat([]byte{1}, 32)})
+	panel := sandbox.NewPanel("sandbox")
+	manager := provisioning.NewManager(provisioning.Config{
+		Store: s.Provisioning(), Billing: s, Sealer: keys, Clock: clock,
+		Panels: map[provisioning.Platform]provisioning.Panel{provisioning.PlatformSandbox: panel},
+	})
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
+		svc.Provisioning, svc.Services, svc.Queue, svc.Audit, svc.Clock = manager, s.Provisioning(), s, s.Identity(), clock
+	})
+	worker := jobqueue.New(s, clock, jobqueue.Config{Worker: "w"})
+	automation.Register(worker, automation.Deps{Store: s, Billing: bill, Provisioning: manager, Clock: clock})
+	drain := func() {
+		for i := 0; i < 20; i++ {
+			if n, err := worker.RunOnce(ctx); err != nil || n == 0 {
+				return
+			}
+		}
+	}
+
+	ada := e.customer("ada@example.com")
+	var who me
+	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)
+	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive,
+		Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 500}}}
+	if err := bill.CreatePlan(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Provisioning().SaveProduct(ctx, &provisioning.Product{PlanID: plan.ID, Platform: provisioning.PlatformSandbox, PanelPlan: "small"}); err != nil {
+		t.Fatal(err)
+	}
+	_, inv, err := bill.Subscribe(ctx, billing.SubscribeRequest{CustomerID: who.User.ID, PlanID: plan.ID, Currency: "USD", Cycle: billing.Monthly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bill.RecordPayment(ctx, billing.Payment{InvoiceID: inv.ID, Gateway: "sandbox", GatewayID: "ch", Amount: billing.Money{Amount: 500, Currency: "USD"}}); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+
+	var mine serviceList
+	ada.want(http.StatusOK, "GET", "/services", nil, &mine)
+	if len(mine.Services) != 1 || mine.Services[0].Status != "active" || mine.Services[0].IPv4 == "" || mine.Services[0].ExternalID != "" {
+		t.Fatalf("customer's services: %+v", mine)
+	}
+	id := mine.Services[0].ID
+	path := fmt.Sprintf("/services/%d", id)
+	ada.want(http.StatusNoContent, "POST", path+"/power", map[string]string{"action": "stop"}, nil)
+	var st struct{ Online bool }
+	ada.want(http.StatusOK, "GET", path+"/status", nil, &st)
+	if st.Online {
+		t.Fatal("the server is online after a stop")
+	}
+	ada.want(http.StatusUnprocessableEntity, "POST", path+"/power", map[string]string{"action": "explode"}, nil)
+
+	eve := e.customer("eve@example.com")
+	eve.want(http.StatusNotFound, "GET", path+"/status", nil, nil)
+	eve.want(http.StatusNotFound, "POST", path+"/power", map[string]string{"action": "start"}, nil)
+	eve.want(http.StatusForbidden, "GET", "/admin/automation", nil, nil)
+
+	ops := e.staff("ops@example.com", identity.PermServicesProvision)
+	ops.enrolTOTP()
+	var status struct {
+		Jobs map[string]int64 `json:"jobs"`
+	}
+	ops.want(http.StatusOK, "GET", "/admin/automation", nil, &status)
+	if status.Jobs["done"] == 0 {
+		t.Fatalf("automation status: %+v", status)
+	}
+	ops.want(http.StatusForbidden, "POST", "/admin"+path+"/actions", map[string]string{"action": "terminate"}, nil)
+	ops.want(http.StatusAccepted, "POST", "/admin"+path+"/actions", map[string]string{"action": "suspend", "reason": "abuse report"}, nil)
+	drain()
+	var all serviceList
+	ops.want(http.StatusOK, "GET", "/admin/services?status=suspended", nil, &all)
+	if len(all.Services) != 1 || all.Services[0].ExternalID == "" || !panel.Suspended(all.Services[0].ExternalID) {
+		t.Fatalf("suspended services: %+v", all)
+	}
+	ada.want(http.StatusConflict, "POST", path+"/power", map[string]string{"action": "start"}, nil)
+	ops.want(http.StatusConflict, "POST", "/admin"+path+"/hardware", map[string]string{"hardware_id": "srv-9"}, nil)
+
+	var log struct {
+		Entries []struct {
+			Action  string `json:"action"`
+			AdminID int64  `json:"admin_id"`
+		} `json:"entries"`
+	}
+	ops.want(http.StatusOK, "GET", "/admin"+path+"/log", nil, &log)
+	actions := ""
+	for _, e := range log.Entries {
+		actions += e.Action + " "
+	}
+	if actions != "suspend status power create " || log.Entries[0].AdminID == 0 {
+		t.Fatalf("provisioning log, newest first: %q %+v", actions, log.Entries)
+	}
+	entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: "service.suspend"})
+	if err != nil || len(entries) != 1 || entries[0].ResourceID != fmt.Sprint(id) {
+		t.Fatalf("audit of the suspension: %+v, %v", entries, err)
+	}
+}
