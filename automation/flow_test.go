@@ -17,8 +17,13 @@ import (
 // handlers on the given (possibly crashing) store and panel, and an email
 // handler that counts the "service ready" emails it sends.
 func (p *platformUnderTest) worker(name string, q jobqueue.Store, ps provisioning.Store, panel provisioning.Panel, readyEmails *atomic.Int64) *jobqueue.Runner {
+	return p.workerWith(name, q, p.manager(ps, panel), readyEmails)
+}
+
+// workerWith is a worker over the given provisioning manager.
+func (p *platformUnderTest) workerWith(name string, q jobqueue.Store, m *provisioning.Manager, readyEmails *atomic.Int64) *jobqueue.Runner {
 	r := jobqueue.New(q, p.clock, jobqueue.Config{Worker: name, BaseDelay: time.Second, MaxDelay: time.Minute})
-	automation.Register(r, automation.Deps{Billing: p.billing, Provisioning: p.manager(ps, panel), Clock: p.clock})
+	automation.Register(r, automation.Deps{Billing: p.billing, Provisioning: m, Clock: p.clock})
 	r.Handle(platform.JobEmailServiceReady, func(context.Context, *platform.Job) error {
 		readyEmails.Add(1)
 		return nil

@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"testing"
 	"time"
@@ -100,7 +101,7 @@ func (p *platformUnderTest) subscribeAndPay(t *testing.T) *billing.Subscription 
 		t.Fatal(err)
 	}
 	_, err = p.billing.RecordPayment(ctx, billing.Payment{
-		InvoiceID: inv.ID, Gateway: "sandbox", GatewayID: "ch_first", Amount: billing.Money{Amount: inv.Total, Currency: "USD"},
+		InvoiceID: inv.ID, Gateway: "sandbox", GatewayID: fmt.Sprintf("ch_%d", inv.ID), Amount: billing.Money{Amount: inv.Total, Currency: "USD"},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -181,12 +181,14 @@ func validatePrice(pr Price, field string) error {
 	return nil
 }
 
-// Orderable reports whether new subscriptions may be made to the plan.
+// Orderable reports whether new subscriptions may be made to the plan. A
+// dedicated server out of stock may still be ordered, as a backorder that
+// waits for staff to find it hardware.
 func (p *Plan) Orderable() error {
 	if p.Status == PlanArchived {
 		return platform.Errorf(platform.ECONFLICT, "plan %s is archived", p.Code)
 	}
-	if p.Stock != nil && *p.Stock <= 0 {
+	if p.Stock != nil && *p.Stock <= 0 && p.Type != ServiceDedicated {
 		return platform.Errorf(platform.ECONFLICT, "plan %s is out of stock", p.Code)
 	}
 	return nil

@@ -279,8 +279,9 @@ func (s *Service) end(ctx context.Context, tx Store, sub *Subscription, reason s
 	if err := tx.UpdateSubscription(ctx, sub); err != nil {
 		return err
 	}
-	if wasPending {
-		// The order was never paid: its unit goes back on sale.
+	if wasPending && !sub.Backordered {
+		// The order was never paid: its unit goes back on sale. A
+		// backorder never took one.
 		if err := tx.ReturnStock(ctx, sub.PlanID, now); err != nil {
 			return err
 		}

@@ -163,13 +163,17 @@ func (s *Service) Subscribe(ctx context.Context, req SubscribeRequest) (*Subscri
 				return err
 			}
 		}
+		backordered := false
 		if err := tx.TakeStock(ctx, plan.ID, now); err != nil {
-			return err
+			if platform.ErrorCode(err) != platform.ECONFLICT || plan.Type != ServiceDedicated {
+				return err
+			}
+			backordered = true
 		}
 
 		sub = &Subscription{
 			CustomerID: customer.ID, PlanID: plan.ID, Currency: req.Currency, Cycle: req.Cycle,
-			Options: req.Options, CreatedAt: now, UpdatedAt: now,
+			Options: req.Options, CreatedAt: now, UpdatedAt: now, Backordered: backordered,
 		}
 		trialDays := plan.TrialDays
 		if coupon != nil {

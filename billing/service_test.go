@@ -486,11 +486,17 @@ func TestUnpaidOrderExpiresAndReturnsStock(t *testing.T) {
 		mustOK(t, h.svc.CreatePlan(ctx, dedi))
 		a := h.customer(t, "a@example.com", "")
 		b := h.customer(t, "b@example.com", "")
-		sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: a.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly})
-		mustOK(t, err)
-		_, _, err = h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: b.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly})
-		if platform.ErrorCode(err) != platform.ECONFLICT {
-			t.Fatalf("ordering an out-of-stock server: %v", err)
+		order := func(c *billing.Customer) (*billing.Subscription, *billing.Invoice) {
+			t.Helper()
+			sub, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly})
+			mustOK(t, err)
+			return sub, inv
+		}
+		sub, inv := order(a)
+		// Out of stock, a dedicated server is a backorder: sold, waiting
+		// for staff to find hardware, and taking no unit of stock.
+		if back, _ := order(b); sub.Backordered || !back.Backordered {
+			t.Fatalf("backordered: first %v, second %v", sub.Backordered, back.Backordered)
 		}
 		ended, err := h.svc.EndCancelledPeriods(ctx, start.AddDate(0, 0, 6))
 		mustOK(t, err)
@@ -501,11 +507,20 @@ func TestUnpaidOrderExpiresAndReturnsStock(t *testing.T) {
 		mustOK(t, err)
 		got, _ := h.store.GetSubscription(ctx, sub.ID)
 		gotInv, _ := h.store.GetInvoice(ctx, inv.ID)
-		if ended != 1 || got.Status != billing.SubCancelled || gotInv.Status != billing.InvoiceVoid {
-			t.Fatalf("expired order: %d ended, %s, invoice %s", ended, got.Status, gotInv.Status)
+		if ended != 2 || got.Status != billing.SubCancelled || gotInv.Status != billing.InvoiceVoid {
+			t.Fatalf("expired orders: %d ended, %s, invoice %s", ended, got.Status, gotInv.Status)
 		}
-		if _, _, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: b.ID, PlanID: dedi.ID, Currency: "USD", Cycle: billing.Monthly}); err != nil {
-			t.Fatalf("the expired order's server did not go back on sale: %v", err)
+		if again, _ := order(b); again.Backordered {
+			t.Fatal("the expired order's server did not go back on sale")
+		}
+		if last, _ := order(a); !last.Backordered {
+			t.Fatal("the expired backorder put a unit back on sale that it never took")
+		}
+		vps := &billing.Plan{Code: "vps-1", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive, Stock: new(int64),
+			Prices: []billing.Price{{Currency: "USD", Cycle: billing.Monthly, Amount: 500}}}
+		mustOK(t, h.svc.CreatePlan(ctx, vps))
+		if _, _, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: a.ID, PlanID: vps.ID, Currency: "USD", Cycle: billing.Monthly}); platform.ErrorCode(err) != platform.ECONFLICT {
+			t.Fatalf("ordering an out-of-stock VPS: %v", err)
 		}
 	})
 }

@@ -80,8 +80,11 @@ type Subscription struct {
 	CouponID         int64
 	CouponCyclesLeft int
 	SuspendedAt      time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// Backordered marks a dedicated server ordered while its plan's stock
+	// was 0: it waits for staff to assign hardware before provisioning.
+	Backordered bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // TransitionTo moves the subscription to a new status, refusing illegal

@@ -80,6 +80,7 @@ func (m *Manager) OnSubscriptionPaid(ctx context.Context, subscriptionID int64) 
 			SubscriptionID: sub.ID, CustomerID: sub.CustomerID, PlanID: sub.PlanID, Type: string(plan.Type),
 			Platform: product.Platform, Status: ServicePending, PanelPlan: product.PanelPlan,
 			OSTemplate: product.OSTemplate, AutoRenew: !sub.CancelAtPeriodEnd, CreatedAt: now, UpdatedAt: now,
+			NeedsHardware: sub.Backordered,
 		}
 		if err := tx.CreateService(ctx, svc); err != nil {
 			return err

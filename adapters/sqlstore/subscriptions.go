@@ -24,7 +24,7 @@ func (s *Store) CreateSubscription(ctx context.Context, sub *billing.Subscriptio
 		CancelAtPeriodEnd: sub.CancelAtPeriodEnd, CancelReason: sub.CancelReason,
 		CancelledAt: nullTime(sub.CancelledAt), SuspendHold: sub.SuspendHold, CouponID: nullID(sub.CouponID),
 		CouponCyclesLeft: int64(sub.CouponCyclesLeft), SuspendedAt: nullTime(sub.SuspendedAt),
-		CreatedAt: sub.CreatedAt, UpdatedAt: sub.UpdatedAt,
+		CreatedAt: sub.CreatedAt, UpdatedAt: sub.UpdatedAt, Backordered: sub.Backordered,
 	})
 	if err != nil {
 		return s.translate(err, "subscription")
@@ -157,7 +157,7 @@ func subscriptionFromRow(r dbsqlc.Subscription) (*billing.Subscription, error) {
 		CurrentPeriodEnd: r.CurrentPeriodEnd.UTC(), InvoicedThrough: r.InvoicedThrough.UTC(),
 		TrialEnd: timeOf(r.TrialEnd), CancelAtPeriodEnd: r.CancelAtPeriodEnd, CancelReason: r.CancelReason,
 		CancelledAt: timeOf(r.CancelledAt), SuspendHold: r.SuspendHold, CouponID: r.CouponID.Int64,
-		CouponCyclesLeft: int(r.CouponCyclesLeft), SuspendedAt: timeOf(r.SuspendedAt),
+		CouponCyclesLeft: int(r.CouponCyclesLeft), SuspendedAt: timeOf(r.SuspendedAt), Backordered: r.Backordered,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), PaymentMethodID: r.PaymentMethodID.Int64,
 	}
 	if err := json.Unmarshal([]byte(r.OptionsJson), &sub.Options); err != nil {

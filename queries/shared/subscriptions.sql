@@ -3,8 +3,8 @@ INSERT INTO subscriptions (
     customer_id, plan_id, currency, cycle, status, options_json, anchor_at,
     current_period_start, current_period_end, invoiced_through, trial_end,
     cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id,
-    coupon_cycles_left, suspended_at, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+    coupon_cycles_left, suspended_at, created_at, updated_at, backordered
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: SubscriptionGetByID :one
 SELECT * FROM subscriptions WHERE id = ?;

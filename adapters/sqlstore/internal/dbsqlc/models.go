@@ -484,6 +484,7 @@ type Subscription struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	PaymentMethodID    sql.NullInt64
+	Backordered        bool
 }
 
 type SupportTicket struct {

@@ -94,7 +94,7 @@ func (q *Queries) SubscriptionClaimPeriod(ctx context.Context, arg SubscriptionC
 }
 
 const subscriptionGetByID = `-- name: SubscriptionGetByID :one
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE id = ?
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id, backordered FROM subscriptions WHERE id = ?
 `
 
 func (q *Queries) SubscriptionGetByID(ctx context.Context, id int64) (Subscription, error) {
@@ -123,6 +123,7 @@ func (q *Queries) SubscriptionGetByID(ctx context.Context, id int64) (Subscripti
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.PaymentMethodID,
+		&i.Backordered,
 	)
 	return i, err
 }
@@ -132,8 +133,8 @@ INSERT INTO subscriptions (
     customer_id, plan_id, currency, cycle, status, options_json, anchor_at,
     current_period_start, current_period_end, invoiced_through, trial_end,
     cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id,
-    coupon_cycles_left, suspended_at, created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    coupon_cycles_left, suspended_at, created_at, updated_at, backordered
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type SubscriptionInsertParams struct {
@@ -157,6 +158,7 @@ type SubscriptionInsertParams struct {
 	SuspendedAt        sql.NullTime
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Backordered        bool
 }
 
 func (q *Queries) SubscriptionInsert(ctx context.Context, arg SubscriptionInsertParams) (int64, error) {
@@ -181,6 +183,7 @@ func (q *Queries) SubscriptionInsert(ctx context.Context, arg SubscriptionInsert
 		arg.SuspendedAt,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Backordered,
 	)
 	if err != nil {
 		return 0, err
@@ -189,7 +192,7 @@ func (q *Queries) SubscriptionInsert(ctx context.Context, arg SubscriptionInsert
 }
 
 const subscriptionListByCustomer = `-- name: SubscriptionListByCustomer :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE customer_id = ? ORDER BY id
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id, backordered FROM subscriptions WHERE customer_id = ? ORDER BY id
 `
 
 func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int64) ([]Subscription, error) {
@@ -224,6 +227,7 @@ func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.PaymentMethodID,
+			&i.Backordered,
 		); err != nil {
 			return nil, err
 		}
@@ -239,7 +243,7 @@ func (q *Queries) SubscriptionListByCustomer(ctx context.Context, customerID int
 }
 
 const subscriptionListEndingBy = `-- name: SubscriptionListEndingBy :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id, backordered FROM subscriptions
 WHERE cancel_at_period_end = TRUE
   AND status IN ('active', 'trialing', 'past_due', 'suspended', 'paused')
   AND current_period_end <= ?
@@ -278,6 +282,7 @@ func (q *Queries) SubscriptionListEndingBy(ctx context.Context, currentPeriodEnd
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.PaymentMethodID,
+			&i.Backordered,
 		); err != nil {
 			return nil, err
 		}
@@ -293,7 +298,7 @@ func (q *Queries) SubscriptionListEndingBy(ctx context.Context, currentPeriodEnd
 }
 
 const subscriptionListPendingCreatedBefore = `-- name: SubscriptionListPendingCreatedBefore :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions WHERE status = 'pending' AND created_at <= ? ORDER BY id
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id, backordered FROM subscriptions WHERE status = 'pending' AND created_at <= ? ORDER BY id
 `
 
 func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, createdAt time.Time) ([]Subscription, error) {
@@ -328,6 +333,7 @@ func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, crea
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.PaymentMethodID,
+			&i.Backordered,
 		); err != nil {
 			return nil, err
 		}
@@ -343,7 +349,7 @@ func (q *Queries) SubscriptionListPendingCreatedBefore(ctx context.Context, crea
 }
 
 const subscriptionListRenewable = `-- name: SubscriptionListRenewable :many
-SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id FROM subscriptions
+SELECT id, customer_id, plan_id, currency, cycle, status, options_json, anchor_at, current_period_start, current_period_end, invoiced_through, trial_end, cancel_at_period_end, cancel_reason, cancelled_at, suspend_hold, coupon_id, coupon_cycles_left, suspended_at, created_at, updated_at, payment_method_id, backordered FROM subscriptions
 WHERE status IN ('active', 'trialing')
   AND cancel_at_period_end = FALSE
   AND invoiced_through <= ?
@@ -394,6 +400,7 @@ func (q *Queries) SubscriptionListRenewable(ctx context.Context, arg Subscriptio
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.PaymentMethodID,
+			&i.Backordered,
 		); err != nil {
 			return nil, err
 		}
