@@ -2,8 +2,8 @@ package automation_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
