@@ -100,11 +100,17 @@ func (p *platformUnderTest) subscribeAndPay(t *testing.T) *billing.Subscription 
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.billing.RecordPayment(ctx, billing.Payment{
-		InvoiceID: inv.ID, Gateway: "sandbox", GatewayID: fmt.Sprintf("ch_%d", inv.ID), Amount: billing.Money{Amount: inv.Total, Currency: "USD"},
+	p.pay(t, inv)
+	return sub
+}
+
+// pay records a payment of the invoice's amount due.
+func (p *platformUnderTest) pay(t *testing.T, inv *billing.Invoice) {
+	t.Helper()
+	_, err := p.billing.RecordPayment(ctx, billing.Payment{
+		InvoiceID: inv.ID, Gateway: "sandbox", GatewayID: fmt.Sprintf("ch_%d", inv.ID), Amount: billing.Money{Amount: inv.AmountDue(), Currency: inv.Currency},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sub
 }
