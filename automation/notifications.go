@@ -2,6 +2,7 @@ package automation
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -40,8 +41,12 @@ type Site struct {
 // for. Each job sends one email or one alert, so a retry repeats only the
 // message that failed.
 type Notifications struct {
-	Site         Site
-	Templates    *notify.Templates
+	Site      Site
+	Templates *notify.Templates
+	// Overrides, when set, holds the admins' template overrides; each
+	// email is rendered with the kind's override as stored at send time.
+	Overrides    notify.OverrideStore
+	Logger       *slog.Logger
 	Mailer       notify.Mailer
 	Alerts       Alerter
 	Billing      billing.Store
@@ -116,13 +121,48 @@ func (n *Notifications) send(ctx context.Context, e email) error {
 	for k, v := range e.data {
 		data[k] = v
 	}
+	if err := n.useOverride(ctx, e.kind); err != nil {
+		return err
+	}
 	r, err := n.Templates.Render(e.kind, data)
 	if err != nil {
 		return jobqueue.Permanent(err)
 	}
+	if r.Fallback != nil {
+		n.logger().Error("an email template override failed; the default was sent", "kind", e.kind, "err", r.Fallback)
+	}
 	msg := r.Message(e.to)
 	msg.Attachments = e.attachments
 	return permanentIfRefused(n.Mailer.Send(ctx, msg))
+}
+
+// useOverride loads the kind's override as admins last saved it. One that
+// no longer validates (saved before a field was renamed, say) is dropped
+// for the defaults, so the customer still gets the email.
+func (n *Notifications) useOverride(ctx context.Context, kind notify.Kind) error {
+	if n.Overrides == nil {
+		return nil
+	}
+	o, err := n.Overrides.TemplateOverride(ctx, kind)
+	if platform.ErrorCode(err) == platform.ENOTFOUND {
+		n.Templates.RemoveOverride(kind)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := n.Templates.SetOverride(o); err != nil {
+		n.logger().Error("a stored email template override is invalid; sending the default", "kind", kind, "err", err)
+		n.Templates.RemoveOverride(kind)
+	}
+	return nil
+}
+
+func (n *Notifications) logger() *slog.Logger {
+	if n.Logger == nil {
+		return slog.Default()
+	}
+	return n.Logger
 }
 
 // permanentIfRefused dead-letters failures a retry cannot fix: a refused

@@ -53,11 +53,19 @@ func TestOrderEmailsAndAlerts(t *testing.T) {
 				PanelURLs:  map[provisioning.Platform]string{provisioning.PlatformSandbox: "https://panel.ezscale.test"},
 				LargeOrder: map[string]int64{"USD": 1000},
 			},
-			Templates: &notify.Templates{}, Mailer: mailer, Alerts: alerts, Billing: s, Provisioning: manager,
+			Templates: &notify.Templates{}, Overrides: s, Mailer: mailer, Alerts: alerts, Billing: s, Provisioning: manager,
 			Services: s.Provisioning(), Documents: s, RenderPDF: invoicepdf.Render, Clock: p.clock,
 		},
 	})
 
+	// An admin rewords the invoice email's subject; the worker uses it.
+	override := notify.Override{Kind: notify.KindInvoiceCreated, Subject: "Your bill {{.InvoiceNumber}} is ready"}
+	if err := override.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTemplateOverride(ctx, override, 0, start); err != nil {
+		t.Fatal(err)
+	}
 	sub, inv, err := p.billing.Subscribe(ctx, billing.SubscribeRequest{
 		CustomerID: p.customer.ID, PlanID: p.plan.ID, Currency: "USD", Cycle: billing.Monthly,
 	})
@@ -68,7 +76,7 @@ func TestOrderEmailsAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	invoiceMail := mp.Only(t, p.customer.Email)
-	if !strings.Contains(invoiceMail.Subject, inv.Number) || !strings.Contains(invoiceMail.Text, "12.00") ||
+	if invoiceMail.Subject != "Your bill "+inv.Number+" is ready" || !strings.Contains(invoiceMail.Text, "12.00") ||
 		!strings.Contains(invoiceMail.HTML, inv.Number) || len(invoiceMail.Attachments) != 1 {
 		t.Fatalf("invoice email: subject %q, %d attachments\ntext: %s", invoiceMail.Subject, len(invoiceMail.Attachments), invoiceMail.Text)
 	}

@@ -35,7 +35,7 @@ func (o Override) compile() (*set, error) {
 	if err := checkKind(o.Kind); err != nil {
 		return nil, err
 	}
-	s, err := parseSet(o.withDefaults())
+	s, err := parseSet(o.WithDefaults())
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +47,9 @@ func (o Override) compile() (*set, error) {
 	return s, nil
 }
 
-// withDefaults fills o's empty parts from its kind's defaults.
-func (o Override) withDefaults() Override {
+// WithDefaults fills o's empty parts from its kind's defaults: the
+// templates that render, as an editor shows them.
+func (o Override) WithDefaults() Override {
 	d := defaultSources[o.Kind]
 	if o.Subject == "" {
 		o.Subject = d.Subject

@@ -12,6 +12,7 @@ import (
 	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
+	"ezscale.cloud/platform/notify"
 	"ezscale.cloud/platform/provisioning"
 )
 
@@ -67,6 +68,16 @@ type Services struct {
 	Queue        Queue
 	Audit        identity.AuditLog
 	Clock        platform.Clock
+	// Templates, with Audit, mounts the admin editor of email templates.
+	Templates notify.OverrideStore
+}
+
+// clockOr is the services' clock, or the system's when none is set.
+func clockOr(c platform.Clock) platform.Clock {
+	if c == nil {
+		return platform.SystemClock{}
+	}
+	return c
 }
 
 // Server is the HTTP API.
@@ -112,12 +123,11 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if svc.Provisioning != nil && svc.Services != nil {
 		s.registerServices(svc.Provisioning, svc.Services)
 		if svc.Queue != nil && svc.Audit != nil {
-			clock := svc.Clock
-			if clock == nil {
-				clock = platform.SystemClock{}
-			}
-			s.registerAutomation(svc.Provisioning, svc.Services, svc.Queue, svc.Audit, clock)
+			s.registerAutomation(svc.Provisioning, svc.Services, svc.Queue, svc.Audit, clockOr(svc.Clock))
 		}
+	}
+	if svc.Templates != nil && svc.Audit != nil {
+		s.registerEmailTemplates(svc.Templates, svc.Audit, clockOr(svc.Clock))
 	}
 	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
 		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.PayPal)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,57 @@ func TestServicesOverHTTP(t *testing.T) {
 	entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: "service.suspend"})
 	if err != nil || len(entries) != 1 || entries[0].ResourceID != fmt.Sprint(id) {
 		t.Fatalf("audit of the suspension: %+v, %v", entries, err)
+	}
+}
+
+// TestEmailTemplateEditor: staff with the settings permission save an
+// override (a mistake is refused naming the part and line), preview it,
+// and restore the default; each change is audited.
+func TestEmailTemplateEditor(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) { svc.Templates, svc.Audit = s, s.Identity() })
+	customer := e.customer("ada@example.com")
+	customer.want(http.StatusForbidden, "GET", "/admin/email-templates", nil, nil)
+	viewer := e.staff("viewer@example.com", identity.PermAuditRead)
+	viewer.enrolTOTP()
+	viewer.want(http.StatusForbidden, "PUT", "/admin/email-templates/welcome", map[string]string{"subject": "Hi"}, nil)
+	editor := e.staff("editor@example.com", identity.PermSettingsWrite)
+	editor.enrolTOTP()
+
+	var problem struct {
+		Errors []struct{ Message, Location string }
+	}
+	editor.want(http.StatusUnprocessableEntity, "PUT", "/admin/email-templates/welcome",
+		map[string]string{"html": "<p>Hi</p>\n<p>{{.Password}}</p>"}, &problem)
+	if len(problem.Errors) != 1 || problem.Errors[0].Location != "body.html" || !strings.Contains(problem.Errors[0].Message, "line 2") {
+		t.Fatalf("bad template refused with %+v", problem)
+	}
+	editor.want(http.StatusUnprocessableEntity, "PUT", "/admin/email-templates/no-such-email", map[string]string{"subject": "x"}, nil)
+	editor.want(http.StatusNoContent, "PUT", "/admin/email-templates/welcome", map[string]string{"subject": "Welcome aboard, {{.CustomerName}}"}, nil)
+
+	var list struct {
+		Templates []struct {
+			Kind, Subject, Text string
+			Overridden          bool
+		}
+	}
+	editor.want(http.StatusOK, "GET", "/admin/email-templates", nil, &list)
+	for _, tpl := range list.Templates {
+		if tpl.Kind == "welcome" && (!tpl.Overridden || tpl.Subject != "Welcome aboard, {{.CustomerName}}" || tpl.Text == "") {
+			t.Fatalf("saved override listed as %+v", tpl)
+		}
+	}
+	var preview struct{ Subject string }
+	editor.want(http.StatusOK, "POST", "/admin/email-templates/welcome/preview", map[string]string{"subject": "Hello {{upper .CustomerName}}"}, &preview)
+	if preview.Subject != "Hello ADA LOVELACE" {
+		t.Fatalf("preview subject %q", preview.Subject)
+	}
+	editor.want(http.StatusNoContent, "DELETE", "/admin/email-templates/welcome", nil, nil)
+	if _, err := s.TemplateOverride(ctx, "welcome"); platform.ErrorCode(err) != platform.ENOTFOUND {
+		t.Fatalf("override after reset: %v", err)
+	}
+	audit, err := s.Identity().ListAudit(ctx, identity.AuditFilter{ResourceType: "email_template"})
+	if err != nil || len(audit) != 2 {
+		t.Fatalf("template edits audited: %+v, %v", audit, err)
 	}
 }

@@ -35,6 +35,7 @@ type Store interface {
 	jobqueue.Store
 	jobqueue.StatusStore
 	automation.Documents
+	notify.OverrideStore
 	Provisioning() *sqlstore.ProvisioningStore
 	Identity() *sqlstore.IdentityStore
 	Close() error
@@ -96,7 +97,7 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	deps := automation.Deps{
 		Store: store, Billing: bill, Provisioning: manager, Clock: clock,
 		Notifications: &automation.Notifications{
-			Site: cfg.Site, Templates: &notify.Templates{}, Mailer: mailer, Alerts: alerts,
+			Site: cfg.Site, Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
 			Billing: store, Identity: store.Identity(), Provisioning: manager, Services: store.Provisioning(),
 			Links: keys, Documents: store, RenderPDF: invoicepdf.Render, Clock: clock,
 		},

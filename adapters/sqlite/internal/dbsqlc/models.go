@@ -115,6 +115,15 @@ type DunningStep struct {
 	CreatedAt time.Time
 }
 
+type EmailTemplate struct {
+	Kind      string
+	Subject   string
+	TextBody  string
+	HtmlBody  string
+	UpdatedBy int64
+	UpdatedAt time.Time
+}
+
 type GatewayCustomer struct {
 	CustomerID        int64
 	Gateway           string

@@ -96,6 +96,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dunningStepInsertStmt, err = db.PrepareContext(ctx, dunningStepInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query DunningStepInsert: %w", err)
 	}
+	if q.emailTemplateDeleteStmt, err = db.PrepareContext(ctx, emailTemplateDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query EmailTemplateDelete: %w", err)
+	}
+	if q.emailTemplateGetStmt, err = db.PrepareContext(ctx, emailTemplateGet); err != nil {
+		return nil, fmt.Errorf("error preparing query EmailTemplateGet: %w", err)
+	}
+	if q.emailTemplateInsertStmt, err = db.PrepareContext(ctx, emailTemplateInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query EmailTemplateInsert: %w", err)
+	}
+	if q.emailTemplateListStmt, err = db.PrepareContext(ctx, emailTemplateList); err != nil {
+		return nil, fmt.Errorf("error preparing query EmailTemplateList: %w", err)
+	}
 	if q.gatewayCustomerGetStmt, err = db.PrepareContext(ctx, gatewayCustomerGet); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewayCustomerGet: %w", err)
 	}
@@ -633,6 +645,26 @@ func (q *Queries) Close() error {
 	if q.dunningStepInsertStmt != nil {
 		if cerr := q.dunningStepInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dunningStepInsertStmt: %w", cerr)
+		}
+	}
+	if q.emailTemplateDeleteStmt != nil {
+		if cerr := q.emailTemplateDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emailTemplateDeleteStmt: %w", cerr)
+		}
+	}
+	if q.emailTemplateGetStmt != nil {
+		if cerr := q.emailTemplateGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emailTemplateGetStmt: %w", cerr)
+		}
+	}
+	if q.emailTemplateInsertStmt != nil {
+		if cerr := q.emailTemplateInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emailTemplateInsertStmt: %w", cerr)
+		}
+	}
+	if q.emailTemplateListStmt != nil {
+		if cerr := q.emailTemplateListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emailTemplateListStmt: %w", cerr)
 		}
 	}
 	if q.gatewayCustomerGetStmt != nil {
@@ -1388,6 +1420,10 @@ type Queries struct {
 	creditListByCustomerStmt                 *sql.Stmt
 	customerGetByIDStmt                      *sql.Stmt
 	dunningStepInsertStmt                    *sql.Stmt
+	emailTemplateDeleteStmt                  *sql.Stmt
+	emailTemplateGetStmt                     *sql.Stmt
+	emailTemplateInsertStmt                  *sql.Stmt
+	emailTemplateListStmt                    *sql.Stmt
 	gatewayCustomerGetStmt                   *sql.Stmt
 	gatewayCustomerInsertStmt                *sql.Stmt
 	gatewayEventInsertStmt                   *sql.Stmt
@@ -1556,6 +1592,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
 		customerGetByIDStmt:                      q.customerGetByIDStmt,
 		dunningStepInsertStmt:                    q.dunningStepInsertStmt,
+		emailTemplateDeleteStmt:                  q.emailTemplateDeleteStmt,
+		emailTemplateGetStmt:                     q.emailTemplateGetStmt,
+		emailTemplateInsertStmt:                  q.emailTemplateInsertStmt,
+		emailTemplateListStmt:                    q.emailTemplateListStmt,
 		gatewayCustomerGetStmt:                   q.gatewayCustomerGetStmt,
 		gatewayCustomerInsertStmt:                q.gatewayCustomerInsertStmt,
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
