@@ -169,3 +169,19 @@ func (m *Manager) LoginURL(ctx context.Context, c Caller, serviceID int64) (stri
 	})
 	return link, err
 }
+
+// TestPanel checks that a platform's panel is reachable and accepts the
+// configured credentials, for the admin's "test connection" button.
+func (m *Manager) TestPanel(ctx context.Context, p Platform) error {
+	panel, ok := m.cfg.Panels[p]
+	if !ok {
+		return platform.Errorf(platform.ENOTFOUND, "no panel is configured for %q", p)
+	}
+	err := panel.TestConnection(ctx)
+	if platform.ErrorCode(err) == platform.EUNAUTHORIZED {
+		// The panel refused our key: a setting to fix, not the admin's
+		// session to renew.
+		return &platform.Error{Code: platform.EINVALID, Field: "api_key", Message: "the " + string(p) + " panel refused the configured API key", Err: err}
+	}
+	return err
+}

@@ -80,6 +80,10 @@ type panelProductInput struct {
 	}
 }
 
+type platformInput struct {
+	Platform string `path:"platform" enum:"virtfusion,pterodactyl,synergycp,enhance,sandbox"`
+}
+
 type logBody struct {
 	Action         string    `json:"action"`
 	RequestSummary string    `json:"request_summary"`
@@ -194,6 +198,13 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 			return nil, apiError(s.log, err)
 		}
 		return nil, apiError(s.log, m.AssignHardware(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.HardwareID))
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "test-panel", Method: http.MethodPost, Path: adminPrefix + "panels/{platform}/test", Tags: []string{"admin"},
+		Summary: "Check that a panel answers and accepts our credentials", DefaultStatus: http.StatusNoContent,
+		Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *platformInput) (*struct{}, error) {
+		return nil, apiError(s.log, m.TestPanel(ctx, provisioning.Platform(in.Platform)))
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "set-plan-panel", Method: http.MethodPut, Path: adminPrefix + "plans/{id}/panel", Tags: []string{"admin"},

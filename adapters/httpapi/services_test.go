@@ -108,6 +108,8 @@ func TestServicesOverHTTP(t *testing.T) {
 	if status.Jobs["done"] == 0 {
 		t.Fatalf("automation status: %+v", status)
 	}
+	ops.want(http.StatusNoContent, "POST", "/admin/panels/sandbox/test", nil, nil)
+	ops.want(http.StatusNotFound, "POST", "/admin/panels/virtfusion/test", nil, nil)
 	ops.want(http.StatusForbidden, "POST", "/admin"+path+"/actions", map[string]string{"action": "terminate"}, nil)
 	ops.want(http.StatusAccepted, "POST", "/admin"+path+"/actions", map[string]string{"action": "suspend", "reason": "abuse report"}, nil)
 	drain()
