@@ -214,20 +214,25 @@ type Schedule struct {
 // Run is a worker's loop until ctx ends: it runs the schedules that are
 // due, then drains the due jobs, then waits poll. Failures are logged and
 // the loop goes on, so one bad job or schedule never stops the worker.
+// When ctx ends the batch in hand is finished (its jobs run without ctx's
+// cancellation) and nothing new is claimed, so a graceful stop leaves no
+// job half done.
 func (r *Runner) Run(ctx context.Context, poll time.Duration, schedules ...Schedule) {
 	r.cfg.Logger.Info("worker started", "worker", r.cfg.Worker, "schedules", len(schedules))
+	work := context.WithoutCancel(ctx)
 	for {
 		for _, s := range schedules {
-			if _, err := r.Tick(ctx, s.Name, s.Every, s.Run); err != nil && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if _, err := r.Tick(work, s.Name, s.Every, s.Run); err != nil {
 				r.cfg.Logger.Error("schedule", "schedule", s.Name, "err", err)
 			}
 		}
 		for ctx.Err() == nil {
-			n, err := r.RunOnce(ctx)
+			n, err := r.RunOnce(work)
 			if err != nil {
-				if ctx.Err() == nil {
-					r.cfg.Logger.Error("claiming jobs", "err", err)
-				}
+				r.cfg.Logger.Error("claiming jobs", "err", err)
 				break
 			}
 			if n == 0 {

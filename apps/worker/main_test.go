@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"ezscale.cloud/platform/apps/internal/syncbuf"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +32,7 @@ func TestWorkerProvisionsAPaidOrder(t *testing.T) {
 	sub := order(t, p)
 
 	wctx, cancel := context.WithCancel(ctx)
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(wctx, []string{"-sqlite", db, "-name", "test-worker", "-poll", "20ms"}, &out) }()
 	var svc *provisioning.Service
@@ -127,24 +126,6 @@ func TestWorkerRefusesBadSettings(t *testing.T) {
 			t.Errorf("run %v: error %v does not name the config", tc.args, err)
 		}
 	}
-}
-
-// syncBuffer is a log sink the worker writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

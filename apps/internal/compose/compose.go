@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"log/slog"
@@ -38,17 +39,23 @@ type Store interface {
 	notify.OverrideStore
 	Provisioning() *sqlstore.ProvisioningStore
 	Identity() *sqlstore.IdentityStore
+	DB() *sql.DB
 	Close() error
 }
 
 // Platform is the wired platform.
 type Platform struct {
+	Config       Config
 	Store        Store
+	Keys         *secretbox.Keyring
 	Billing      *billing.Service
 	Provisioning *provisioning.Manager
 	Deps         automation.Deps
 	Clock        platform.Clock
 	Logger       *slog.Logger
+	// devSecret is the development key file's content, when the keyring
+	// came from one; secrets derived from it are stable across restarts.
+	devSecret []byte
 }
 
 // Open opens the store and wires the services as cfg says.
@@ -67,7 +74,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Platform, erro
 }
 
 func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*Platform, error) {
-	keys, err := keyring(cfg, logger)
+	keys, devSecret, err := keyring(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +109,8 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 			Links: keys, Documents: store, RenderPDF: invoicepdf.Render, Clock: clock,
 		},
 	}
-	return &Platform{Store: store, Billing: bill, Provisioning: manager, Deps: deps, Clock: clock, Logger: logger}, nil
+	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, Provisioning: manager, Deps: deps, Clock: clock,
+		Logger: logger, devSecret: devSecret}, nil
 }
 
 // Worker returns a job worker named name with every handler, and the
@@ -128,13 +136,15 @@ func openStore(ctx context.Context, cfg Config) (Store, error) {
 }
 
 // keyring is the configured keyring, or a development key kept in a file
-// next to the SQLite database, made on first use.
-func keyring(cfg Config, logger *slog.Logger) (*secretbox.Keyring, error) {
+// next to the SQLite database, made on first use; the file's content is
+// returned too, as the root of other development secrets.
+func keyring(cfg Config, logger *slog.Logger) (*secretbox.Keyring, []byte, error) {
 	if cfg.SecretKeys != "" {
-		return secretbox.ParseKeys(cfg.SecretKeys)
+		kr, err := secretbox.ParseKeys(cfg.SecretKeys)
+		return kr, nil, err
 	}
 	if cfg.MySQL != "" {
-		return nil, platform.Invalid("secret_keys", "a MySQL deployment needs secret_keys; generate one with: openssl rand -base64 32")
+		return nil, nil, platform.Invalid("secret_keys", "a MySQL deployment needs secret_keys; generate one with: openssl rand -base64 32")
 	}
 	path := cfg.SQLite
 	if path == "" {
@@ -147,13 +157,14 @@ func keyring(cfg Config, logger *slog.Logger) (*secretbox.Keyring, error) {
 		rand.Read(key)
 		spec = []byte("dev:" + base64.StdEncoding.EncodeToString(key))
 		if err := os.WriteFile(path, spec, 0o600); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		logger.Warn("made a development secret key; set secret_keys in production", "file", path)
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return secretbox.ParseKeys(string(spec))
+	kr, err := secretbox.ParseKeys(string(spec))
+	return kr, spec, err
 }
 
 func gateway(cfg Config, logger *slog.Logger) (billing.Gateway, error) {
@@ -220,3 +231,6 @@ func (l logAlerter) Send(_ context.Context, a discord.Alert) error {
 	l.logger.Info("staff alert", attrs...)
 	return nil
 }
+
+// Ping checks that the database answers, for readiness checks.
+func (p *Platform) Ping(ctx context.Context) error { return p.Store.DB().PingContext(ctx) }

@@ -44,6 +44,7 @@ type Config struct {
 	SMTP        *smtp.Config        `json:"smtp"`
 	// DiscordWebhook is the webhook URL staff alerts are posted to.
 	DiscordWebhook string `json:"discord_webhook"`
+	Web            Web    `json:"web"`
 }
 
 // LoadConfig reads a configuration file; an empty path is the default

@@ -1,0 +1,94 @@
+package compose
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/url"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi"
+	"ezscale.cloud/platform/adapters/passkey"
+	"ezscale.cloud/platform/identity"
+)
+
+// Web is the web app's section of the configuration file.
+type Web struct {
+	// PublicURL is the customer area's address, e.g.
+	// https://account.ezscale.cloud; it names the passkey origin and the
+	// pages gateways return buyers to. Default http://localhost:8080.
+	PublicURL string `json:"public_url"`
+	// Hosts name the storefront, account and admin hosts; on any other
+	// host (localhost) path prefixes select them.
+	Hosts Hosts `json:"hosts"`
+	// ClientIPHeader is the header a trusted proxy puts the client address
+	// in (CF-Connecting-IP behind Cloudflare).
+	ClientIPHeader string `json:"client_ip_header"`
+	// UserHandleKey (base64, 32 bytes or more) derives passkey user
+	// handles; it must never change. Development databases derive one
+	// from their key file.
+	UserHandleKey string `json:"user_handle_key"`
+}
+
+// Hosts are the three sites' host names.
+type Hosts struct {
+	Storefront string `json:"storefront"`
+	Account    string `json:"account"`
+	Admin      string `json:"admin"`
+}
+
+// PublicURL returns the configured public URL or the local default.
+func (w Web) publicURL() string {
+	if w.PublicURL == "" {
+		return "http://localhost:8080"
+	}
+	return w.PublicURL
+}
+
+// API builds the REST API over the platform's services: identity with
+// passkeys, payments' return pages, services and the staff's automation
+// and email-template views.
+func (p *Platform) API(w Web) (*httpapi.Server, error) {
+	public, err := url.Parse(w.publicURL())
+	if err != nil || public.Host == "" {
+		return nil, platform.Invalid("web.public_url", "%q is not an absolute URL", w.PublicURL)
+	}
+	handleKey, err := p.userHandleKey(w)
+	if err != nil {
+		return nil, err
+	}
+	ids := identity.NewService(p.Store.Identity(), p.Keys, p.Clock, identity.DefaultConfig())
+	passkeys, err := passkey.New(passkey.Config{
+		RPID: public.Hostname(), RPDisplayName: "EZSCALE", RPOrigins: []string{public.Scheme + "://" + public.Host},
+		UserHandleKey: handleKey,
+	}, p.Store.Identity(), p.Clock.Now)
+	if err != nil {
+		return nil, err
+	}
+	cfg := httpapi.DefaultConfig()
+	cfg.PublicURL, cfg.ClientIPHeader, cfg.Logger = public.String(), w.ClientIPHeader, p.Logger
+	cfg.InsecureCookies = public.Scheme == "http" // plain HTTP only for local development
+	return httpapi.New(cfg, httpapi.Services{
+		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
+		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
+		Templates: p.Store, Clock: p.Clock,
+	})
+}
+
+// userHandleKey is the configured passkey user-handle key, or one derived
+// from the development key file.
+func (p *Platform) userHandleKey(w Web) ([]byte, error) {
+	if w.UserHandleKey != "" {
+		key, err := base64.StdEncoding.DecodeString(w.UserHandleKey)
+		if err != nil || len(key) < 32 {
+			return nil, platform.Invalid("web.user_handle_key", "must be at least 32 bytes in standard base64")
+		}
+		return key, nil
+	}
+	if p.devSecret == nil {
+		return nil, platform.Invalid("web.user_handle_key", "required with configured secret_keys; generate one with: openssl rand -base64 32")
+	}
+	mac := hmac.New(sha256.New, p.devSecret)
+	mac.Write([]byte("passkey-user-handles"))
+	return mac.Sum(nil), nil
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"ezscale.cloud/platform/apps/internal/syncbuf"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// server runs the web app on a free port until the test ends and returns
+// its base URL and its output so far.
+func server(t *testing.T, db string) (string, *syncbuf.Buffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncbuf.Buffer{}
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-sqlite", db, "-addr", "127.0.0.1:0"}, out, func(a string) { addrs <- a })
+	}()
+	select {
+	case a := <-addrs:
+		t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+		})
+		return "http://" + a, out
+	case err := <-done:
+		cancel()
+		t.Fatalf("web did not start: %v\n%s", err, out.String())
+	}
+	return "", nil
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// TestZeroConfigurationStart: with nothing but a database path the app
+// seeds a demo catalog and an admin whose password it prints once, serves
+// the storefront, the API and the health checks, logs each request with
+// an id, and the printed admin can sign in.
+func TestZeroConfigurationStart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ezscale.db")
+	base, out := server(t, db)
+
+	for path, want := range map[string]string{
+		"/healthz": "ok", "/readyz": "ready", "/": "VPS 2 GB", "/vps?currency=EUR": "11.00 EUR",
+		"/dedicated": "Dedicated E3-1240", "/terms": "Terms of service", "/api/v1/openapi.json": `"openapi"`,
+	} {
+		status, body := get(t, base+path)
+		if path == "/" {
+			want = "12.00 USD"
+		}
+		if status != http.StatusOK || !strings.Contains(body, want) {
+			t.Fatalf("GET %s = %d, lacks %q:\n%.400s", path, status, want, body)
+		}
+	}
+	if status, _ := get(t, base+"/no-such-page"); status != http.StatusNotFound {
+		t.Fatalf("unknown page: %d", status)
+	}
+
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	body, _ := json.Marshal(map[string]string{"email": creds[1], "password": creds[2]})
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("admin login: %s, request id %q", resp.Status, resp.Header.Get("X-Request-Id"))
+	}
+	if !strings.Contains(out.String(), `"path":"/api/v1/auth/login","status":200`) {
+		t.Fatalf("request not logged:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), creds[2]+`"`) {
+		t.Fatal("the admin password reached the JSON log")
+	}
+}
+
+// TestRestartKeepsData: a second start on the same database seeds
+// nothing and prints no new password.
+func TestRestartKeepsData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ezscale.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	first := &syncbuf.Buffer{}
+	started := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-sqlite", db, "-addr", "127.0.0.1:0", "-worker=false"}, first, func(a string) { started <- a })
+	}()
+	<-started
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	_, second := server(t, db)
+	if strings.Contains(second.String(), "Demo admin account") {
+		t.Fatalf("a restart seeded again:\n%s", second.String())
+	}
+}
+
+func TestRefusesBadFlags(t *testing.T) {
+	err := run(context.Background(), []string{"-sqlite", "a.db", "-mysql", "root@/x"}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "exclusive") {
+		t.Fatalf("run: %v", err)
+	}
+}
