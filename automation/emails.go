@@ -127,27 +127,12 @@ func (n *Notifications) invoiceCreated(ctx context.Context, j *platform.Job) (em
 	if inv.Number == "" {
 		return e, nil // numbered when paid (proforma mode): the PDF waits for its number
 	}
-	pdf, err := n.invoicePDF(ctx, inv)
+	pdf, err := n.PDFs.PDF(ctx, inv)
 	if err != nil {
 		return email{}, err
 	}
 	e.attachments = []notify.Attachment{{Filename: "invoice-" + inv.Number + ".pdf", ContentType: "application/pdf", Data: pdf}}
 	return e, nil
-}
-
-func (n *Notifications) invoicePDF(ctx context.Context, inv *billing.Invoice) ([]byte, error) {
-	pdf, err := n.Documents.InvoicePDF(ctx, inv.ID)
-	if platform.ErrorCode(err) != platform.ENOTFOUND {
-		return pdf, err
-	}
-	if pdf, err = n.RenderPDF(inv); err != nil {
-		return nil, err
-	}
-	err = n.Documents.SaveInvoicePDF(ctx, inv.ID, pdf, n.Clock.Now())
-	if platform.ErrorCode(err) == platform.ECONFLICT {
-		return n.Documents.InvoicePDF(ctx, inv.ID) // another worker stored it first
-	}
-	return pdf, err
 }
 
 func (n *Notifications) paymentReceived(ctx context.Context, j *platform.Job) (email, error) {

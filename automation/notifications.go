@@ -3,7 +3,6 @@ package automation
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/discord"
@@ -17,12 +16,6 @@ import (
 // Alerter posts a staff alert; the Discord notifier satisfies it.
 type Alerter interface {
 	Send(ctx context.Context, a discord.Alert) error
-}
-
-// Documents stores rendered invoice PDFs once; the SQL store satisfies it.
-type Documents interface {
-	InvoicePDF(ctx context.Context, invoiceID int64) ([]byte, error)
-	SaveInvoicePDF(ctx context.Context, invoiceID int64, pdf []byte, now time.Time) error
 }
 
 // Site is what every email says about us.
@@ -54,11 +47,10 @@ type Notifications struct {
 	Provisioning *provisioning.Manager
 	Services     provisioning.Store
 	// Links opens the sealed one-time tokens in identity's email jobs.
-	Links     identity.Sealer
-	Documents Documents
-	// RenderPDF renders an invoice; invoicepdf.Render in production.
-	RenderPDF func(*billing.Invoice) ([]byte, error)
-	Clock     platform.Clock
+	Links identity.Sealer
+	// PDFs gives invoice emails their attachment.
+	PDFs  *PDFs
+	Clock platform.Clock
 }
 
 // email is one rendered-to-be message: its kind, recipient, data and

@@ -54,7 +54,7 @@ func TestOrderEmailsAndAlerts(t *testing.T) {
 				LargeOrder: map[string]int64{"USD": 1000},
 			},
 			Templates: &notify.Templates{}, Overrides: s, Mailer: mailer, Alerts: alerts, Billing: s, Provisioning: manager,
-			Services: s.Provisioning(), Documents: s, RenderPDF: invoicepdf.Render, Clock: p.clock,
+			Services: s.Provisioning(), PDFs: &automation.PDFs{Documents: s, Render: invoicepdf.Render, Clock: p.clock}, Clock: p.clock,
 		},
 	})
 

@@ -1,5 +1,7 @@
 package billing
 
+import "context"
+
 // Customer is the billing view of an account: who invoices are made out to
 // and how they are taxed. Identity owns the login; billing owns this.
 type Customer struct {
@@ -7,4 +9,23 @@ type Customer struct {
 	Email   string
 	Details BillingDetails
 	Tax     TaxCustomer
+}
+
+// CustomerSubscriptions returns a customer's subscriptions, oldest first.
+func (s *Service) CustomerSubscriptions(ctx context.Context, customerID int64) ([]*Subscription, error) {
+	return s.store.ListSubscriptionsByCustomer(ctx, customerID)
+}
+
+// CustomerInvoices returns a customer's invoices and credit notes.
+func (s *Service) CustomerInvoices(ctx context.Context, customerID int64) ([]*Invoice, error) {
+	return s.store.ListInvoicesByCustomer(ctx, customerID)
+}
+
+// CustomerCancel cancels a customer's own subscription; another
+// customer's is ENOTFOUND.
+func (s *Service) CustomerCancel(ctx context.Context, customerID, subID int64, atPeriodEnd bool, reason string) (*Subscription, error) {
+	if _, _, _, err := s.CustomerSubscription(ctx, customerID, subID); err != nil {
+		return nil, err
+	}
+	return s.Cancel(ctx, subID, atPeriodEnd, reason)
 }

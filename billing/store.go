@@ -51,6 +51,7 @@ type Store interface {
 	// there.
 	GatewaySubscriptions(ctx context.Context, subID int64) (map[string]string, error)
 	ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*Subscription, error)
+	ListSubscriptionsByCustomer(ctx context.Context, customerID int64) ([]*Subscription, error)
 
 	// CreateInvoice inserts the invoice with its items and sets their ids.
 	// A second invoice with the same RenewalKey is an ECONFLICT.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -25,18 +26,47 @@ type PayPalCheckout interface {
 }
 
 type invoiceBody struct {
-	ID         int64  `json:"id"`
-	Number     string `json:"number"`
-	Status     string `json:"status"`
-	Currency   string `json:"currency"`
-	Total      string `json:"total"`
-	AmountPaid string `json:"amount_paid"`
+	ID            int64      `json:"id"`
+	Number        string     `json:"number"`
+	Kind          string     `json:"kind"`
+	Status        string     `json:"status"`
+	Currency      string     `json:"currency"`
+	Subtotal      string     `json:"subtotal"`
+	TaxName       string     `json:"tax_name,omitempty"`
+	TaxRate       string     `json:"tax_rate,omitempty" doc:"Percent, e.g. 20 or 7.5."`
+	Tax           string     `json:"tax"`
+	ReverseCharge bool       `json:"reverse_charge,omitempty"`
+	Total         string     `json:"total"`
+	AmountPaid    string     `json:"amount_paid"`
+	AmountDue     string     `json:"amount_due"`
+	IssuedAt      time.Time  `json:"issued_at,omitzero"`
+	DueAt         time.Time  `json:"due_at,omitzero"`
+	PaidAt        time.Time  `json:"paid_at,omitzero"`
+	Lines         []lineBody `json:"lines"`
 }
 
+type lineBody struct {
+	Description string `json:"description"`
+	Quantity    int64  `json:"quantity"`
+	UnitAmount  string `json:"unit_amount"`
+	Amount      string `json:"amount"`
+}
+
+// invoiceOut shows an invoice with its amounts as decimal strings in its
+// currency, so no client does float arithmetic on money.
 func invoiceOut(inv *billing.Invoice) invoiceBody {
-	return invoiceBody{ID: inv.ID, Number: inv.Number, Status: string(inv.Status), Currency: inv.Currency,
-		Total:      billing.Money{Amount: inv.Total, Currency: inv.Currency}.Decimal(),
-		AmountPaid: billing.Money{Amount: inv.AmountPaid, Currency: inv.Currency}.Decimal()}
+	money := func(a int64) string { return billing.Money{Amount: a, Currency: inv.Currency}.Decimal() }
+	b := invoiceBody{ID: inv.ID, Number: inv.Number, Kind: string(inv.Kind), Status: string(inv.Status), Currency: inv.Currency,
+		Subtotal: money(inv.Subtotal), TaxName: inv.TaxName, Tax: money(inv.Tax), ReverseCharge: inv.ReverseCharge,
+		Total: money(inv.Total), AmountPaid: money(inv.AmountPaid), AmountDue: money(inv.AmountDue()),
+		IssuedAt: inv.IssuedAt, DueAt: inv.DueAt, PaidAt: inv.PaidAt, Lines: []lineBody{}}
+	if inv.TaxRate != 0 {
+		b.TaxRate = inv.TaxRate.String()
+	}
+	for _, it := range inv.Items {
+		b.Lines = append(b.Lines, lineBody{Description: it.Description, Quantity: it.Quantity, UnitAmount: money(it.UnitAmount), Amount: money(it.Amount)})
+	}
+	return b
 }
 
 type payPalOrderOutput struct {

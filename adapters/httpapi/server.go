@@ -70,6 +70,10 @@ type Services struct {
 	Clock        platform.Clock
 	// Templates, with Audit, mounts the admin editor of email templates.
 	Templates notify.OverrideStore
+	// Catalog, with Billing, mounts the catalog, ordering and the
+	// customer's subscriptions and invoices; PDFs adds invoice downloads.
+	Catalog Catalog
+	PDFs    InvoicePDFs
 }
 
 // clockOr is the services' clock, or the system's when none is set.
@@ -125,6 +129,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 		if svc.Queue != nil && svc.Audit != nil {
 			s.registerAutomation(svc.Provisioning, svc.Services, svc.Queue, svc.Audit, clockOr(svc.Clock))
 		}
+	}
+	if svc.Billing != nil && svc.Catalog != nil {
+		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
 	}
 	if svc.Templates != nil && svc.Audit != nil {
 		s.registerEmailTemplates(svc.Templates, svc.Audit, clockOr(svc.Clock))

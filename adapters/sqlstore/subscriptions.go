@@ -96,6 +96,16 @@ func (s *Store) ListEndingBy(ctx context.Context, t time.Time) ([]*billing.Subsc
 	return subscriptionsFromRows(rows)
 }
 
+// ListSubscriptionsByCustomer returns a customer's subscriptions, oldest
+// first.
+func (s *Store) ListSubscriptionsByCustomer(ctx context.Context, customerID int64) ([]*billing.Subscription, error) {
+	rows, err := s.q.SubscriptionListByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "subscriptions")
+	}
+	return subscriptionsFromRows(rows)
+}
+
 // ListPendingCreatedBefore returns unpaid orders created at or before t.
 func (s *Store) ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*billing.Subscription, error) {
 	rows, err := s.q.SubscriptionListPendingCreatedBefore(ctx, t)

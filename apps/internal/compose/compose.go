@@ -48,6 +48,8 @@ type Platform struct {
 	Config       Config
 	Store        Store
 	Keys         *secretbox.Keyring
+	Gateway      billing.Gateway
+	PDFs         *automation.PDFs
 	Billing      *billing.Service
 	Provisioning *provisioning.Manager
 	Deps         automation.Deps
@@ -101,15 +103,16 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	pdfs := &automation.PDFs{Documents: store, Render: invoicepdf.Render, Clock: clock}
 	deps := automation.Deps{
 		Store: store, Billing: bill, Provisioning: manager, Clock: clock,
 		Notifications: &automation.Notifications{
 			Site: cfg.Site, Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
 			Billing: store, Identity: store.Identity(), Provisioning: manager, Services: store.Provisioning(),
-			Links: keys, Documents: store, RenderPDF: invoicepdf.Render, Clock: clock,
+			Links: keys, PDFs: pdfs, Clock: clock,
 		},
 	}
-	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, Provisioning: manager, Deps: deps, Clock: clock,
+	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Provisioning: manager, Deps: deps, Clock: clock,
 		Logger: logger, devSecret: devSecret}, nil
 }
 

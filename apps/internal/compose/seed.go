@@ -76,7 +76,7 @@ func (p *Platform) SeedDemo(ctx context.Context) (*DemoAdmin, error) {
 		}
 	}
 	ten, _ := billing.ParseRate("10")
-	err = p.Billing.CreateCoupon(ctx, &billing.Coupon{Code: "WELCOME10", Kind: billing.CouponPercent, Percent: ten, Duration: billing.CouponOnce})
+	err = p.Billing.CreateCoupon(ctx, &billing.Coupon{Code: "WELCOME10", Kind: billing.CouponPercent, Percent: ten, Duration: billing.CouponOnce, Active: true})
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 	return httpapi.New(cfg, httpapi.Services{
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
-		Templates: p.Store, Clock: p.Clock,
+		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Clock: p.Clock,
 	})
 }
 

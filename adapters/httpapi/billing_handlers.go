@@ -1,0 +1,275 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
+)
+
+// Catalog lists the plans; billing.Store satisfies it.
+type Catalog interface {
+	ListPlans(ctx context.Context) ([]*billing.Plan, error)
+}
+
+// InvoicePDFs gives an invoice's PDF, rendered once and kept.
+type InvoicePDFs interface {
+	PDF(ctx context.Context, inv *billing.Invoice) ([]byte, error)
+}
+
+type priceBody struct {
+	Currency string `json:"currency"`
+	Cycle    string `json:"cycle"`
+	Amount   string `json:"amount"`
+	SetupFee string `json:"setup_fee,omitempty"`
+}
+
+type optionBody struct {
+	ID       int64       `json:"id"`
+	Code     string      `json:"code"`
+	Name     string      `json:"name"`
+	Unit     string      `json:"unit"`
+	MinUnits int64       `json:"min_units"`
+	MaxUnits int64       `json:"max_units"`
+	Prices   []priceBody `json:"prices"`
+}
+
+type planBody struct {
+	ID         int64             `json:"id"`
+	Code       string            `json:"code"`
+	Name       string            `json:"name"`
+	Type       string            `json:"type"`
+	Features   map[string]string `json:"features,omitempty"`
+	OutOfStock bool              `json:"out_of_stock,omitempty" doc:"Dedicated servers out of stock are sold as backorders."`
+	TrialDays  int               `json:"trial_days,omitempty"`
+	Prices     []priceBody       `json:"prices"`
+	Options    []optionBody      `json:"options"`
+}
+
+func pricesOut(prices []billing.Price) []priceBody {
+	out := []priceBody{}
+	for _, p := range prices {
+		b := priceBody{Currency: p.Currency, Cycle: string(p.Cycle), Amount: billing.Money{Amount: p.Amount, Currency: p.Currency}.Decimal()}
+		if p.SetupFee != 0 {
+			b.SetupFee = billing.Money{Amount: p.SetupFee, Currency: p.Currency}.Decimal()
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func planOut(p *billing.Plan) planBody {
+	b := planBody{ID: p.ID, Code: p.Code, Name: p.Name, Type: string(p.Type), Features: p.Features, TrialDays: p.TrialDays,
+		OutOfStock: p.Stock != nil && *p.Stock <= 0, Prices: pricesOut(p.Prices), Options: []optionBody{}}
+	for _, o := range p.Options {
+		b.Options = append(b.Options, optionBody{ID: o.ID, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits, Prices: pricesOut(o.Prices)})
+	}
+	return b
+}
+
+type catalogOutput struct {
+	Body struct {
+		Plans []planBody `json:"plans"`
+	}
+}
+
+type orderInput struct {
+	Body struct {
+		PlanID   int64  `json:"plan_id" minimum:"1"`
+		Currency string `json:"currency" pattern:"^[A-Za-z]{3}$"`
+		Cycle    string `json:"cycle" enum:"hourly,monthly,quarterly,semiannual,annual"`
+		Options  []struct {
+			OptionID int64 `json:"option_id" minimum:"1"`
+			Units    int64 `json:"units" minimum:"0" maximum:"1000000"`
+		} `json:"options,omitempty" maxItems:"32"`
+		Coupon string `json:"coupon,omitempty" maxLength:"64"`
+	}
+}
+
+type subscriptionBody struct {
+	ID                 int64     `json:"id"`
+	PlanID             int64     `json:"plan_id"`
+	PlanName           string    `json:"plan_name,omitempty"`
+	Status             string    `json:"status"`
+	Currency           string    `json:"currency"`
+	Cycle              string    `json:"cycle"`
+	RecurringAmount    string    `json:"recurring_amount,omitempty"`
+	CurrentPeriodStart time.Time `json:"current_period_start,omitzero"`
+	CurrentPeriodEnd   time.Time `json:"current_period_end,omitzero"`
+	CancelAtPeriodEnd  bool      `json:"cancel_at_period_end,omitempty"`
+	Backordered        bool      `json:"backordered,omitempty"`
+}
+
+func subscriptionOut(s *billing.Subscription) subscriptionBody {
+	return subscriptionBody{ID: s.ID, PlanID: s.PlanID, Status: string(s.Status), Currency: s.Currency, Cycle: string(s.Cycle),
+		CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd, CancelAtPeriodEnd: s.CancelAtPeriodEnd,
+		Backordered: s.Backordered}
+}
+
+type orderOutput struct {
+	Body struct {
+		Subscription subscriptionBody `json:"subscription"`
+		Invoice      *invoiceBody     `json:"invoice,omitempty" doc:"The first invoice, with discount and tax, to pay; absent during a free trial."`
+	}
+}
+
+type subscriptionsOutput struct {
+	Body struct {
+		Subscriptions []subscriptionBody `json:"subscriptions"`
+	}
+}
+
+type cancelInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		AtPeriodEnd bool   `json:"at_period_end" doc:"Keep the service until the paid period ends."`
+		Reason      string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+type invoicesOutput struct {
+	Body struct {
+		Invoices []invoiceBody `json:"invoices"`
+	}
+}
+
+type pdfOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+// registerBilling mounts the catalog (public), ordering, and the
+// customer's own subscriptions and invoices; another customer's ids are
+// 404s.
+func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs InvoicePDFs) {
+	read := access{scope: identity.ScopeBillingRead}
+	write := access{scope: identity.ScopeBillingWrite}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "catalog", Method: http.MethodGet, Path: APIPrefix + "/catalog", Tags: []string{"billing"},
+		Summary: "Plans on sale with their prices and options", Middlewares: huma.Middlewares{s.guard(access{public: true})},
+	}, func(ctx context.Context, _ *struct{}) (*catalogOutput, error) {
+		plans, err := catalog.ListPlans(ctx)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &catalogOutput{}
+		out.Body.Plans = []planBody{}
+		for _, p := range plans {
+			if p.Status == billing.PlanActive {
+				out.Body.Plans = append(out.Body.Plans, planOut(p))
+			}
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "place-order", Method: http.MethodPost, Path: APIPrefix + "/orders", Tags: []string{"billing"},
+		Summary: "Order a plan: a subscription and its first invoice", DefaultStatus: http.StatusCreated,
+		Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *orderInput) (*orderOutput, error) {
+		req := billing.SubscribeRequest{
+			CustomerID: principalFrom(ctx).user.ID, PlanID: in.Body.PlanID, Currency: in.Body.Currency,
+			Cycle: billing.Cycle(in.Body.Cycle), CouponCode: in.Body.Coupon,
+		}
+		for _, o := range in.Body.Options {
+			req.Options = append(req.Options, billing.OptionChoice{OptionID: o.OptionID, Units: o.Units})
+		}
+		sub, inv, err := b.Subscribe(ctx, req)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &orderOutput{}
+		out.Body.Subscription = subscriptionOut(sub)
+		if inv != nil {
+			body := invoiceOut(inv)
+			out.Body.Invoice = &body
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "list-subscriptions", Method: http.MethodGet, Path: APIPrefix + "/account/subscriptions", Tags: []string{"billing"},
+		Summary: "Your subscriptions", Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, _ *struct{}) (*subscriptionsOutput, error) {
+		subs, err := b.CustomerSubscriptions(ctx, principalFrom(ctx).user.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &subscriptionsOutput{}
+		out.Body.Subscriptions = []subscriptionBody{}
+		for _, sub := range subs {
+			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "get-subscription", Method: http.MethodGet, Path: APIPrefix + "/account/subscriptions/{id}", Tags: []string{"billing"},
+		Summary: "One of your subscriptions with its plan and price", Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body subscriptionBody }, error) {
+		sub, plan, amount, err := b.CustomerSubscription(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		body := subscriptionOut(sub)
+		body.PlanName, body.RecurringAmount = plan.Name, amount.Decimal()
+		return &struct{ Body subscriptionBody }{Body: body}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "cancel-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/cancel", Tags: []string{"billing"},
+		Summary: "Cancel now or at the end of the paid period", Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *cancelInput) (*struct{ Body subscriptionBody }, error) {
+		sub, err := b.CustomerCancel(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.AtPeriodEnd, in.Body.Reason)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body subscriptionBody }{Body: subscriptionOut(sub)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "list-invoices", Method: http.MethodGet, Path: APIPrefix + "/account/invoices", Tags: []string{"billing"},
+		Summary: "Your invoices and credit notes", Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, _ *struct{}) (*invoicesOutput, error) {
+		invs, err := b.CustomerInvoices(ctx, principalFrom(ctx).user.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &invoicesOutput{}
+		out.Body.Invoices = []invoiceBody{}
+		for _, inv := range invs {
+			out.Body.Invoices = append(out.Body.Invoices, invoiceOut(inv))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "get-invoice", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}", Tags: []string{"billing"},
+		Summary: "One of your invoices with its lines", Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		inv, err := b.CustomerInvoice(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	if pdfs == nil {
+		return
+	}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "invoice-pdf", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}/pdf", Tags: []string{"billing"},
+		Summary: "Download one of your invoices as a PDF", Middlewares: huma.Middlewares{s.guard(read)},
+		Responses: map[string]*huma.Response{"200": {Description: "The PDF", Content: map[string]*huma.MediaType{"application/pdf": {}}}},
+	}, func(ctx context.Context, in *idInput) (*pdfOutput, error) {
+		inv, err := b.CustomerInvoice(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		pdf, err := pdfs.PDF(ctx, inv)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		name := "invoice-" + inv.Number + ".pdf"
+		return &pdfOutput{ContentType: "application/pdf", ContentDisposition: `attachment; filename="` + name + `"`, Body: pdf}, nil
+	})
+}
