@@ -226,3 +226,36 @@ func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res Char
 	}
 	return err
 }
+
+// manualAttemptBase numbers the charges customers start themselves apart
+// from the scheduled attempts (1, 2, …), so their idempotency keys never
+// meet.
+const manualAttemptBase = 1000
+
+// PayNow charges one of the customer's open invoices to its payment method
+// when the customer asks ("pay now"); another customer's invoice is
+// ENOTFOUND. Each request after a failed charge is a new attempt, while a
+// double click repeats the same attempt and so charges once.
+func (s *Service) PayNow(ctx context.Context, customerID, invoiceID int64) (ChargeOutcome, error) {
+	inv, err := s.CustomerInvoice(ctx, customerID, invoiceID)
+	if err != nil {
+		return ChargeOutcome{}, err
+	}
+	if inv.Status != InvoiceOpen {
+		return ChargeOutcome{}, platform.Errorf(platform.ECONFLICT, "invoice %s is %s, not open", inv.Number, inv.Status)
+	}
+	// The customer is looking at the answer: without a card there is
+	// nothing to charge and no failure to email about.
+	if _, err := s.chargeMethod(ctx, inv); platform.ErrorCode(err) == platform.ENOTFOUND {
+		return ChargeOutcome{Invoice: inv, Status: ChargeFailed, Message: "no saved payment method"}, nil
+	} else if err != nil {
+		return ChargeOutcome{}, err
+	}
+	// Every charge the gateway answered is a transaction, so counting them
+	// numbers this attempt after the last one.
+	txs, err := s.store.ListTransactionsByInvoice(ctx, inv.ID)
+	if err != nil {
+		return ChargeOutcome{}, err
+	}
+	return s.ChargeInvoice(ctx, inv.ID, manualAttemptBase+len(txs))
+}

@@ -138,6 +138,14 @@ type invoicesOutput struct {
 	}
 }
 
+type payOutput struct {
+	Body struct {
+		Status  string      `json:"status"`
+		Message string      `json:"message,omitempty"`
+		Invoice invoiceBody `json:"invoice"`
+	}
+}
+
 type pdfOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
@@ -252,6 +260,20 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 			return nil, apiError(s.log, err)
 		}
 		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "pay-invoice", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/pay", Tags: []string{"billing"},
+		Summary:     "Pay one of your open invoices with your saved payment method",
+		Description: "status is succeeded, failed or requires_action (finish on the payment page).",
+		Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*payOutput, error) {
+		res, err := b.PayNow(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &payOutput{}
+		out.Body.Status, out.Body.Message, out.Body.Invoice = string(res.Status), res.Message, invoiceOut(res.Invoice)
+		return out, nil
 	})
 	if pdfs == nil {
 		return

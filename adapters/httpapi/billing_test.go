@@ -145,3 +145,65 @@ func (c *client) raw(t *testing.T, method, path string) []byte {
 	}
 	return body
 }
+
+// TestPayNowOverHTTP: a customer saves a sandbox card and pays an invoice
+// with it; a declined card fails without paying, and the next press after
+// switching cards is a new attempt that succeeds. Another customer cannot
+// pay (or see) the invoice.
+func TestPayNowOverHTTP(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	gw := sandbox.New()
+	bill, err := billing.NewService(s, gw, platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)), billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) { svc.Billing, svc.Catalog, svc.Cards = bill, s, gw })
+	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive,
+		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 900}}}
+	if err := bill.CreatePlan(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	ada := e.customer("ada@example.com")
+	var placed orderResult
+	ada.want(http.StatusCreated, "POST", "/orders", map[string]any{"plan_id": plan.ID, "currency": "EUR", "cycle": "monthly"}, &placed)
+	pay := fmt.Sprintf("/account/invoices/%d/pay", placed.Invoice.ID)
+
+	var res struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+		Invoice struct {
+			Status string `json:"status"`
+		} `json:"invoice"`
+	}
+	ada.want(http.StatusOK, "POST", pay, nil, &res)
+	if res.Status != "failed" || res.Message != "no saved payment method" {
+		t.Fatalf("pay without a card: %+v", res)
+	}
+	var declined, visa struct {
+		ID    int64  `json:"id"`
+		Last4 string `json:"last4"`
+	}
+	ada.want(http.StatusCreated, "POST", "/account/payment-methods", map[string]string{"payment_method_id": sandbox.CardDeclined}, &declined)
+	ada.want(http.StatusOK, "POST", pay, nil, &res)
+	if res.Status != "failed" || res.Invoice.Status != "open" {
+		t.Fatalf("pay with a declined card: %+v", res)
+	}
+	ada.want(http.StatusUnprocessableEntity, "POST", "/account/payment-methods", map[string]string{"payment_method_id": "pm_card_bogus"}, nil)
+	ada.want(http.StatusCreated, "POST", "/account/payment-methods", map[string]string{"payment_method_id": sandbox.CardVisa}, &visa)
+	ada.want(http.StatusNoContent, "PUT", fmt.Sprintf("/account/payment-methods/%d/default", visa.ID), nil, nil)
+	e.customer("eve@example.com").want(http.StatusNotFound, "POST", pay, nil, nil)
+	ada.want(http.StatusOK, "POST", pay, nil, &res)
+	if res.Status != "succeeded" || res.Invoice.Status != "paid" || visa.Last4 != "4242" {
+		t.Fatalf("pay with visa: %+v (card %+v)", res, visa)
+	}
+	ada.want(http.StatusConflict, "POST", pay, nil, nil)
+	succeeded := 0
+	for _, c := range gw.Charges() {
+		if c.Status == billing.ChargeSucceeded {
+			succeeded++
+		}
+	}
+	if succeeded != 1 {
+		t.Fatalf("%d successful charges, want 1", succeeded)
+	}
+}

@@ -65,13 +65,14 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	cards, _ := p.Gateway.(httpapi.CardVault) // Stripe and the sandbox save cards; PayPal does not
 	cfg := httpapi.DefaultConfig()
 	cfg.PublicURL, cfg.ClientIPHeader, cfg.Logger = public.String(), w.ClientIPHeader, p.Logger
 	cfg.InsecureCookies = public.Scheme == "http" // plain HTTP only for local development
 	return httpapi.New(cfg, httpapi.Services{
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
-		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Clock: p.Clock,
+		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, Clock: p.Clock,
 	})
 }
 
