@@ -7,10 +7,13 @@ import (
 	"ezscale.cloud/platform/apps/internal/syncbuf"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // server runs the web app on a free port until the test ends and returns
@@ -124,3 +127,100 @@ func TestRefusesBadFlags(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 }
+
+// TestOrderBecomesRunningService drives the zero-configuration app over
+// HTTP: sign in, order the demo VPS with the demo coupon, save a sandbox
+// card, pay, and the in-process worker brings the service up.
+func TestOrderBecomesRunningService(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ezscale.db")
+	base, out := server(t, db)
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+
+	var catalog struct {
+		Plans []struct {
+			ID   int64
+			Code string
+		}
+	}
+	c.call("GET", "/catalog", nil, http.StatusOK, &catalog)
+	var vps int64
+	for _, p := range catalog.Plans {
+		if p.Code == "vps-2g" {
+			vps = p.ID
+		}
+	}
+	var order struct {
+		Invoice struct {
+			ID    int64
+			Total string
+		}
+	}
+	c.call("POST", "/orders", map[string]any{"plan_id": vps, "currency": "USD", "cycle": "monthly", "coupon": "WELCOME10"}, http.StatusCreated, &order)
+	if order.Invoice.Total != "10.80" {
+		t.Fatalf("12.00 less 10%% is 10.80, invoice says %s", order.Invoice.Total)
+	}
+	c.call("POST", "/account/payment-methods", map[string]string{"payment_method_id": "pm_card_visa"}, http.StatusCreated, nil)
+	var paid struct{ Status string }
+	c.call("POST", "/account/invoices/"+itoa(order.Invoice.ID)+"/pay", nil, http.StatusOK, &paid)
+	if paid.Status != "succeeded" {
+		t.Fatalf("pay: %+v", paid)
+	}
+	var services struct {
+		Services []struct{ Status, IPv4 string }
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		c.call("GET", "/services", nil, http.StatusOK, &services)
+		if len(services.Services) == 1 && services.Services[0].Status == "active" {
+			break
+		}
+	}
+	if len(services.Services) != 1 || services.Services[0].Status != "active" || services.Services[0].IPv4 == "" {
+		t.Fatalf("services after paying: %+v\n%s", services, out.String())
+	}
+}
+
+type apiClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func (c *apiClient) call(method, path string, body any, want int, out any) {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s = %d, want %d: %s", method, path, resp.StatusCode, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+func newJar(t *testing.T) http.CookieJar {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
