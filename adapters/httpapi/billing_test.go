@@ -153,11 +153,15 @@ func (c *client) raw(t *testing.T, method, path string) []byte {
 func TestPayNowOverHTTP(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	gw := sandbox.New()
-	bill, err := billing.NewService(s, gw, platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)), billing.DefaultConfig())
+	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	bill, err := billing.NewService(s, gw, clock, billing.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) { svc.Billing, svc.Catalog, svc.Cards = bill, s, gw })
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
+		svc.Billing, svc.Catalog, svc.Cards, svc.Clock = bill, s, gw, clock
+		svc.ExchangeRates = &billing.ExchangeRates{Base: "EUR"}
+	})
 	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive,
 		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 900}}}
 	if err := bill.CreatePlan(ctx, plan); err != nil {
@@ -206,4 +210,24 @@ func TestPayNowOverHTTP(t *testing.T) {
 	if succeeded != 1 {
 		t.Fatalf("%d successful charges, want 1", succeeded)
 	}
+
+	// The paid order is new MRR in the staff's analytics.
+	ada.want(http.StatusForbidden, "GET", "/admin/analytics", nil, nil)
+	ops := e.staff("ops@example.com")
+	ops.enrolTOTP()
+	clock.Advance(24 * time.Hour)
+	var stats struct {
+		Currency     string `json:"currency"`
+		ARR          string `json:"arr"`
+		NewCustomers int    `json:"new_customers"`
+		MRR          struct {
+			MRREnd string `json:"mrr_end"`
+			New    string `json:"new"`
+		} `json:"mrr"`
+	}
+	ops.want(http.StatusOK, "GET", "/admin/analytics", nil, &stats)
+	if stats.Currency != "EUR" || stats.MRR.MRREnd != "9.00" || stats.MRR.New != "9.00" || stats.ARR != "108.00" || stats.NewCustomers != 1 {
+		t.Fatalf("analytics after one 9 EUR/month order: %+v", stats)
+	}
+	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", nil, nil)
 }

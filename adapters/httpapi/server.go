@@ -74,6 +74,9 @@ type Services struct {
 	// customer's subscriptions and invoices; PDFs adds invoice downloads.
 	Catalog Catalog
 	PDFs    InvoicePDFs
+	// ExchangeRates, with Billing, mounts the staff's revenue analytics,
+	// totalled in the rates' base currency.
+	ExchangeRates *billing.ExchangeRates
 }
 
 // clockOr is the services' clock, or the system's when none is set.
@@ -132,6 +135,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Billing != nil && svc.Catalog != nil {
 		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
+	}
+	if svc.Billing != nil && svc.ExchangeRates != nil {
+		s.registerAnalytics(svc.Billing, *svc.ExchangeRates, clockOr(svc.Clock))
 	}
 	if svc.Templates != nil && svc.Audit != nil {
 		s.registerEmailTemplates(svc.Templates, svc.Audit, clockOr(svc.Clock))

@@ -20,6 +20,7 @@ import (
 	"ezscale.cloud/platform/adapters/synergycp"
 	"ezscale.cloud/platform/adapters/virtfusion"
 	"ezscale.cloud/platform/automation"
+	"ezscale.cloud/platform/billing"
 )
 
 // Config is the platform's configuration file (JSON). Every section is
@@ -45,6 +46,10 @@ type Config struct {
 	// DiscordWebhook is the webhook URL staff alerts are posted to.
 	DiscordWebhook string `json:"discord_webhook"`
 	Web            Web    `json:"web"`
+	// ExchangeRates total the analytics in one currency: Base, and each
+	// other currency's worth in it × billing.ExchangeRateScale. Default:
+	// USD, with EUR at 1.08.
+	ExchangeRates *billing.ExchangeRates `json:"exchange_rates"`
 }
 
 // LoadConfig reads a configuration file; an empty path is the default

@@ -9,6 +9,7 @@ import (
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/httpapi"
 	"ezscale.cloud/platform/adapters/passkey"
+	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -72,7 +73,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 	return httpapi.New(cfg, httpapi.Services{
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
-		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, Clock: p.Clock,
+		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, ExchangeRates: p.exchangeRates(), Clock: p.Clock,
 	})
 }
 
@@ -92,4 +93,13 @@ func (p *Platform) userHandleKey(w Web) ([]byte, error) {
 	mac := hmac.New(sha256.New, p.devSecret)
 	mac.Write([]byte("passkey-user-handles"))
 	return mac.Sum(nil), nil
+}
+
+// exchangeRates are the configured analytics rates, or a default that
+// totals USD and EUR.
+func (p *Platform) exchangeRates() *billing.ExchangeRates {
+	if p.Config.ExchangeRates != nil {
+		return p.Config.ExchangeRates
+	}
+	return &billing.ExchangeRates{Base: "USD", PerBase: map[string]int64{"EUR": 1_080_000_000}}
 }
