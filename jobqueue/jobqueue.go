@@ -98,18 +98,21 @@ func (r *Runner) Handle(kind string, h Handler) { r.handlers[kind] = h }
 
 // RunOnce claims one batch of due jobs and runs them; it returns how many
 // it ran. A failing job is retried later or dead-lettered, never returned
-// as an error: only storage failures are.
+// as an error: only storage failures are, after the whole batch ran.
 func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 	jobs, err := r.store.ClaimJobs(ctx, r.cfg.Worker, r.cfg.Lease, r.clock.Now())
 	if err != nil {
 		return 0, err
 	}
+	// Every claimed job is run even when settling one failed: stopping
+	// would strand the rest of the batch until their leases ran out.
+	var errs []error
 	for _, j := range jobs {
 		if err := r.run(ctx, j); err != nil {
-			return 0, err
+			errs = append(errs, err)
 		}
 	}
-	return len(jobs), nil
+	return len(jobs), errors.Join(errs...)
 }
 
 func (r *Runner) run(ctx context.Context, j *platform.Job) error {

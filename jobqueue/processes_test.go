@@ -55,7 +55,7 @@ func runWorkerProcess(dsn, name string) error {
 	defer s.Close()
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError + 1})) // the retries are expected
 	w := jobqueue.New(s, platform.SystemClock{}, jobqueue.Config{
-		Worker: name, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, Logger: quiet,
+		Worker: name, Lease: 15 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, Logger: quiet,
 	})
 	w.Handle(effectKind, func(ctx context.Context, j *platform.Job) error {
 		_, err := s.DB().ExecContext(ctx, "INSERT INTO effects (job_id, worker) VALUES (?, ?)", j.ID, name)
@@ -66,12 +66,15 @@ func runWorkerProcess(dsn, name string) error {
 	})
 	started := time.Now()
 	for {
+		// A storage error (a deadlock under contention) is logged and the
+		// loop goes on, as Runner.Run does: the job it held is retried.
 		if _, err := w.Tick(ctx, scheduleName, scheduleTick, func(context.Context) error { return nil }); err != nil {
-			return err
+			fmt.Fprintln(os.Stderr, name, "tick:", err)
 		}
 		n, err := w.RunOnce(ctx)
 		if err != nil {
-			return err
+			fmt.Fprintln(os.Stderr, name, "run:", err)
+			continue
 		}
 		if n > 0 {
 			continue

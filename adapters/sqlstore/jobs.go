@@ -64,17 +64,44 @@ func (s *Store) settled(n int64, err error) error {
 
 // CompleteJob records a job done.
 func (s *Store) CompleteJob(ctx context.Context, id int64, worker string, now time.Time) error {
-	return s.settled(s.writeQ().JobComplete(ctx, dbsqlc.JobCompleteParams{FinishedAt: nullTime(now), ID: id, LockedBy: worker}))
+	return s.settle(ctx, func(ctx context.Context) (int64, error) {
+		return s.writeQ().JobComplete(ctx, dbsqlc.JobCompleteParams{FinishedAt: nullTime(now), ID: id, LockedBy: worker})
+	})
 }
 
 // RetryJob puts a failed job back to run at runAt.
 func (s *Store) RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, lastError string) error {
-	return s.settled(s.writeQ().JobRetry(ctx, dbsqlc.JobRetryParams{RunAt: runAt, LastError: lastError, ID: id, LockedBy: worker}))
+	return s.settle(ctx, func(ctx context.Context) (int64, error) {
+		return s.writeQ().JobRetry(ctx, dbsqlc.JobRetryParams{RunAt: runAt, LastError: lastError, ID: id, LockedBy: worker})
+	})
 }
 
 // BuryJob dead-letters a job with its last error.
 func (s *Store) BuryJob(ctx context.Context, id int64, worker string, lastError string, now time.Time) error {
-	return s.settled(s.writeQ().JobBury(ctx, dbsqlc.JobBuryParams{LastError: lastError, FinishedAt: nullTime(now), ID: id, LockedBy: worker}))
+	return s.settle(ctx, func(ctx context.Context) (int64, error) {
+		return s.writeQ().JobBury(ctx, dbsqlc.JobBuryParams{LastError: lastError, FinishedAt: nullTime(now), ID: id, LockedBy: worker})
+	})
+}
+
+// settle runs one of the single-row updates that settle a job, again
+// after a deadlock or lock timeout: on MySQL they can meet other workers'
+// claims, and a worker that gave up would leave its job leased until the
+// lease ran out.
+func (s *Store) settle(ctx context.Context, update func(ctx context.Context) (int64, error)) error {
+	var n int64
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		n, err = update(ctx)
+		if err == nil || !s.dialect.IsRetryable(err) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+	return s.settled(n, err)
 }
 
 // DeadJobs returns the dead-lettered jobs, for staff.
