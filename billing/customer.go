@@ -29,3 +29,8 @@ func (s *Service) CustomerCancel(ctx context.Context, customerID, subID int64, a
 	}
 	return s.Cancel(ctx, subID, atPeriodEnd, reason)
 }
+
+// Invoice returns any invoice, for staff.
+func (s *Service) Invoice(ctx context.Context, id int64) (*Invoice, error) {
+	return s.store.GetInvoice(ctx, id)
+}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -136,16 +135,12 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		OperationID: "retry-job", Method: http.MethodPost, Path: adminPrefix + "jobs/{id}/retry", Tags: []string{"admin"},
 		Summary: "Give a dead-lettered job a fresh set of attempts", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
-		if err := permitted(ctx, identity.PermServicesProvision); err != nil {
-			return nil, apiError(s.log, err)
-		}
-		now := clock.Now()
-		if err := queue.ReviveJob(ctx, in.ID, now); err != nil {
-			return nil, apiError(s.log, err)
-		}
-		meta := s.meta(in.r)
-		return nil, apiError(s.log, audit.Append(ctx, identity.AuditEntry{At: now, ActorID: principalFrom(ctx).user.ID,
-			Action: "job.retry", ResourceType: "job", ResourceID: strconv.FormatInt(in.ID, 10), IP: meta.IP, UserAgent: meta.UserAgent}))
+		return nil, apiError(s.log, s.applyStaffChange(ctx, in.request, audit, clock, staffChange{
+			perm: identity.PermServicesProvision, action: "job.retry", resourceType: "job",
+			change: func(int64) (string, error) {
+				return strconv.FormatInt(in.ID, 10), queue.ReviveJob(ctx, in.ID, clock.Now())
+			},
+		}))
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "admin-list-services", Method: http.MethodGet, Path: adminPrefix + "services", Tags: []string{"admin"},
@@ -211,16 +206,10 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		Summary: "Say which panel and panel plan a plan provisions on", DefaultStatus: http.StatusNoContent,
 		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *panelProductInput) (*struct{}, error) {
-		if err := permitted(ctx, identity.PermSettingsWrite); err != nil {
-			return nil, apiError(s.log, err)
-		}
 		p := &provisioning.Product{PlanID: in.ID, Platform: provisioning.Platform(in.Body.Platform), PanelPlan: in.Body.PanelPlan, OSTemplate: in.Body.OSTemplate}
-		if err := store.SaveProduct(ctx, p); err != nil {
-			return nil, apiError(s.log, err)
-		}
-		after, _ := json.Marshal(in.Body)
-		meta := s.meta(in.r)
-		return nil, apiError(s.log, audit.Append(ctx, identity.AuditEntry{At: clock.Now(), ActorID: principalFrom(ctx).user.ID,
-			Action: "plan.panel", ResourceType: "plan", ResourceID: strconv.FormatInt(in.ID, 10), IP: meta.IP, UserAgent: meta.UserAgent, After: after}))
+		return nil, apiError(s.log, s.applyStaffChange(ctx, in.request, audit, clock, staffChange{
+			perm: identity.PermSettingsWrite, action: "plan.panel", resourceType: "plan", details: in.Body,
+			change: func(int64) (string, error) { return strconv.FormatInt(in.ID, 10), store.SaveProduct(ctx, p) },
+		}))
 	})
 }

@@ -79,15 +79,17 @@ type catalogOutput struct {
 
 type orderInput struct {
 	Body struct {
-		PlanID   int64  `json:"plan_id" minimum:"1"`
-		Currency string `json:"currency" pattern:"^[A-Za-z]{3}$"`
-		Cycle    string `json:"cycle" enum:"hourly,monthly,quarterly,semiannual,annual"`
-		Options  []struct {
-			OptionID int64 `json:"option_id" minimum:"1"`
-			Units    int64 `json:"units" minimum:"0" maximum:"1000000"`
-		} `json:"options,omitempty" maxItems:"32"`
-		Coupon string `json:"coupon,omitempty" maxLength:"64"`
+		PlanID   int64              `json:"plan_id" minimum:"1"`
+		Currency string             `json:"currency" pattern:"^[A-Za-z]{3}$"`
+		Cycle    string             `json:"cycle" enum:"hourly,monthly,quarterly,semiannual,annual"`
+		Options  []orderOptionInput `json:"options,omitempty" maxItems:"32"`
+		Coupon   string             `json:"coupon,omitempty" maxLength:"64"`
 	}
+}
+
+type orderOptionInput struct {
+	OptionID int64 `json:"option_id" minimum:"1"`
+	Units    int64 `json:"units" minimum:"0" maximum:"1000000"`
 }
 
 type subscriptionBody struct {

@@ -16,6 +16,7 @@ import (
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/automation"
 	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
 )
 
 type orderResult struct {
@@ -230,4 +231,97 @@ func TestPayNowOverHTTP(t *testing.T) {
 		t.Fatalf("analytics after one 9 EUR/month order: %+v", stats)
 	}
 	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", nil, nil)
+}
+
+// TestAdminBillingOverHTTP: staff add plans and coupons (bad amounts named
+// by field), invoice a customer by hand, record a bank transfer once however
+// often it is reported, and void an unpaid invoice; each needs its
+// permission and lands in the audit log.
+func TestAdminBillingOverHTTP(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
+		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
+	})
+	ada := e.customer("ada@example.com")
+	var who me
+	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)
+	ada.want(http.StatusForbidden, "GET", "/admin/plans", nil, nil)
+	viewer := e.staff("viewer@example.com", identity.PermAuditRead)
+	viewer.enrolTOTP()
+	plan := map[string]any{"code": "vps-xl", "name": "VPS XL", "type": "vps", "status": "active",
+		"prices": []map[string]string{{"currency": "USD", "cycle": "monthly", "amount": "96.00"}}}
+	viewer.want(http.StatusForbidden, "POST", "/admin/plans", plan, nil)
+
+	ops := e.staff("ops@example.com", identity.PermSettingsWrite, identity.PermInvoicesWrite)
+	ops.enrolTOTP()
+	var problem struct {
+		Errors []struct{ Location string }
+	}
+	badPlan := map[string]any{"code": "bad", "name": "Bad", "type": "vps", "status": "active",
+		"prices": []map[string]string{{"currency": "USD", "cycle": "monthly", "amount": "12.345"}}}
+	ops.want(http.StatusUnprocessableEntity, "POST", "/admin/plans", badPlan, &problem)
+	if len(problem.Errors) != 1 || problem.Errors[0].Location != "body.prices[0].amount" {
+		t.Fatalf("bad amount refused with %+v", problem)
+	}
+	var created struct {
+		ID     int64 `json:"id"`
+		Prices []struct{ Amount string }
+	}
+	ops.want(http.StatusCreated, "POST", "/admin/plans", plan, &created)
+	if created.ID == 0 || created.Prices[0].Amount != "96.00" {
+		t.Fatalf("created plan: %+v", created)
+	}
+	ops.want(http.StatusCreated, "POST", "/admin/coupons", map[string]any{"code": "spring15", "percent": "15", "duration": "once"}, nil)
+	ops.want(http.StatusUnprocessableEntity, "POST", "/admin/coupons",
+		map[string]any{"code": "both", "percent": "15", "amounts_off": []string{"5.00 USD"}, "duration": "once"}, nil)
+	ops.want(http.StatusCreated, "POST", "/admin/coupons", map[string]any{"code": "five", "amounts_off": []string{"5.00 USD", "5.00 EUR"}, "duration": "once"}, nil)
+
+	manual := map[string]any{"customer_id": who.User.ID, "currency": "USD", "due_at": "2026-03-15T00:00:00Z",
+		"lines": []map[string]any{{"description": "Data recovery", "quantity": 2, "unit_amount": "60.00"}}}
+	var inv struct {
+		ID     int64  `json:"id"`
+		Total  string `json:"total"`
+		Status string `json:"status"`
+	}
+	ops.want(http.StatusCreated, "POST", "/admin/invoices", manual, &inv)
+	if inv.Total != "120.00" || inv.Status != "open" {
+		t.Fatalf("manual invoice: %+v", inv)
+	}
+	var mine struct{ Invoices []struct{ ID int64 } }
+	ada.want(http.StatusOK, "GET", "/account/invoices", nil, &mine)
+	if len(mine.Invoices) != 1 || mine.Invoices[0].ID != inv.ID {
+		t.Fatalf("the customer's invoices: %+v", mine)
+	}
+	transfer := map[string]string{"amount": "120.00", "method": "bank_transfer", "reference": "BANK-REF-77"}
+	for i := 0; i < 2; i++ { // the bank statement imported twice
+		ops.want(http.StatusOK, "POST", fmt.Sprintf("/admin/invoices/%d/payments", inv.ID), transfer, &inv)
+	}
+	credit, err := s.CreditBalance(ctx, who.User.ID, "USD")
+	if inv.Status != "paid" || err != nil || credit != 0 {
+		t.Fatalf("after the transfer: invoice %+v, credit %d (%v)", inv, credit, err)
+	}
+	ops.want(http.StatusConflict, "POST", fmt.Sprintf("/admin/invoices/%d/void", inv.ID), nil, nil)
+	var second struct{ ID int64 }
+	ops.want(http.StatusCreated, "POST", "/admin/invoices", manual, &second)
+	ops.want(http.StatusOK, "POST", fmt.Sprintf("/admin/invoices/%d/void", second.ID), nil, &inv)
+	if inv.Status != "void" {
+		t.Fatalf("voided invoice: %+v", inv)
+	}
+	ops.want(http.StatusForbidden, "POST", fmt.Sprintf("/admin/invoices/%d/refund", inv.ID), map[string]string{"amount": "1.00", "reason": "goodwill"}, nil)
+	var theirs struct{ Invoices []any }
+	ops.want(http.StatusOK, "GET", fmt.Sprintf("/admin/customers/%d/invoices", who.User.ID), nil, &theirs)
+	if len(theirs.Invoices) != 2 {
+		t.Fatalf("customer's invoices for staff: %d", len(theirs.Invoices))
+	}
+	for _, action := range []string{"plan.create", "coupon.create", "invoice.create", "invoice.payment", "invoice.void"} {
+		entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: action})
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("no %s in the audit log (%v)", action, err)
+		}
+	}
 }

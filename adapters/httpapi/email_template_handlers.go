@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -94,11 +93,14 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		Summary: "Replace an email's templates", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *templateInput) (*struct{}, error) {
 		o := notify.Override{Kind: notify.Kind(in.Kind), Subject: in.Body.Subject, Text: in.Body.Text, HTML: in.Body.HTML}
-		err := s.editTemplate(ctx, in.request, "email_template.save", o, audit, clock, func(adminID int64) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return store.SaveTemplateOverride(ctx, o, adminID, clock.Now())
+		err := s.applyStaffChange(ctx, in.request, audit, clock, staffChange{
+			perm: identity.PermSettingsWrite, action: "email_template.save", resourceType: "email_template", details: o,
+			change: func(adminID int64) (string, error) {
+				if err := o.Validate(); err != nil {
+					return "", err
+				}
+				return in.Kind, store.SaveTemplateOverride(ctx, o, adminID, clock.Now())
+			},
 		})
 		return nil, apiError(s.log, err)
 	})
@@ -107,11 +109,14 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		Summary: "Go back to an email's default templates", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *templateKindInput) (*struct{}, error) {
 		o := notify.Override{Kind: notify.Kind(in.Kind)}
-		err := s.editTemplate(ctx, in.request, "email_template.reset", o, audit, clock, func(int64) error {
-			if notify.Fields(o.Kind) == nil {
-				return platform.Invalid("kind", "unknown email %q", in.Kind)
-			}
-			return store.DeleteTemplateOverride(ctx, o.Kind)
+		err := s.applyStaffChange(ctx, in.request, audit, clock, staffChange{
+			perm: identity.PermSettingsWrite, action: "email_template.reset", resourceType: "email_template", details: o,
+			change: func(int64) (string, error) {
+				if notify.Fields(o.Kind) == nil {
+					return "", platform.Invalid("kind", "unknown email %q", in.Kind)
+				}
+				return in.Kind, store.DeleteTemplateOverride(ctx, o.Kind)
+			},
 		})
 		return nil, apiError(s.log, err)
 	})
@@ -127,20 +132,4 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		out.Body.Subject, out.Body.Text, out.Body.HTML = r.Subject, r.Text, r.HTML
 		return out, nil
 	})
-}
-
-// editTemplate checks the settings permission, runs change and records it
-// in the audit log with the templates saved.
-func (s *Server) editTemplate(ctx context.Context, rq request, action string, o notify.Override, audit identity.AuditLog, clock platform.Clock, change func(adminID int64) error) error {
-	if err := permitted(ctx, identity.PermSettingsWrite); err != nil {
-		return err
-	}
-	adminID := principalFrom(ctx).user.ID
-	if err := change(adminID); err != nil {
-		return err
-	}
-	after, _ := json.Marshal(o)
-	meta := s.meta(rq.r)
-	return audit.Append(ctx, identity.AuditEntry{At: clock.Now(), ActorID: adminID, Action: action,
-		ResourceType: "email_template", ResourceID: string(o.Kind), IP: meta.IP, UserAgent: meta.UserAgent, After: after})
 }

@@ -136,6 +136,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if svc.Billing != nil && svc.Catalog != nil {
 		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
 	}
+	if svc.Billing != nil && svc.Catalog != nil && svc.Audit != nil {
+		s.registerAdminBilling(svc.Billing, svc.Catalog, svc.Audit, clockOr(svc.Clock))
+	}
 	if svc.Billing != nil && svc.ExchangeRates != nil {
 		s.registerAnalytics(svc.Billing, *svc.ExchangeRates, clockOr(svc.Clock))
 	}

@@ -1,0 +1,323 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
+)
+
+type priceInput struct {
+	Currency string `json:"currency" pattern:"^[A-Za-z]{3}$"`
+	Cycle    string `json:"cycle" enum:"hourly,monthly,quarterly,semiannual,annual"`
+	Amount   string `json:"amount" maxLength:"24" doc:"Decimal in the currency, e.g. 12.00"`
+	SetupFee string `json:"setup_fee,omitempty" maxLength:"24"`
+}
+
+type createPlanInput struct {
+	request
+	Body struct {
+		Code      string            `json:"code" minLength:"1" maxLength:"64"`
+		Name      string            `json:"name" minLength:"1" maxLength:"191"`
+		Type      string            `json:"type" enum:"vps,dedicated,hosting,game_server"`
+		Status    string            `json:"status" enum:"active,hidden,archived"`
+		Stock     *int64            `json:"stock,omitempty" minimum:"0" doc:"Units left to sell; absent means unlimited."`
+		TrialDays int               `json:"trial_days,omitempty" minimum:"0" maximum:"365"`
+		Features  map[string]string `json:"features,omitempty"`
+		Prices    []priceInput      `json:"prices" minItems:"1" maxItems:"50"`
+	}
+}
+
+type createCouponInput struct {
+	request
+	Body struct {
+		Code            string    `json:"code" minLength:"1" maxLength:"64"`
+		Percent         string    `json:"percent,omitempty" maxLength:"12" doc:"A percent coupon's share, e.g. 10 or 12.5."`
+		AmountsOff      []string  `json:"amounts_off,omitempty" maxItems:"20" doc:"A fixed coupon's amounts, one per currency: \"5.00 USD\"."`
+		PlanIDs         []int64   `json:"plan_ids,omitempty" maxItems:"200"`
+		MaxUses         int64     `json:"max_uses,omitempty" minimum:"0"`
+		OncePerCustomer bool      `json:"once_per_customer,omitempty"`
+		ExpiresAt       time.Time `json:"expires_at,omitzero"`
+		Duration        string    `json:"duration" enum:"once,repeating,forever"`
+		DurationCycles  int       `json:"duration_cycles,omitempty" minimum:"0" maximum:"120"`
+	}
+}
+
+type manualInvoiceInput struct {
+	request
+	Body struct {
+		CustomerID int64             `json:"customer_id" minimum:"1"`
+		Currency   string            `json:"currency" pattern:"^[A-Za-z]{3}$"`
+		DueAt      time.Time         `json:"due_at"`
+		Lines      []manualLineInput `json:"lines" minItems:"1" maxItems:"100"`
+	}
+}
+
+type manualLineInput struct {
+	Description string `json:"description" minLength:"1" maxLength:"500"`
+	Quantity    int64  `json:"quantity" minimum:"1" maximum:"1000000"`
+	UnitAmount  string `json:"unit_amount" maxLength:"24"`
+}
+
+type markPaidInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		Amount    string `json:"amount" maxLength:"24" doc:"In the invoice's currency."`
+		Method    string `json:"method" enum:"bank_transfer,cash,cheque,other"`
+		Reference string `json:"reference" minLength:"1" maxLength:"191" doc:"The bank's or receipt's reference; a second payment with the same reference is ignored."`
+	}
+}
+
+type refundInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		Amount string `json:"amount" maxLength:"24" doc:"In the invoice's currency."`
+		Reason string `json:"reason" minLength:"1" maxLength:"500"`
+	}
+}
+
+type customerIDInput struct {
+	ID int64 `path:"id"`
+}
+
+type plansOutput struct {
+	Body struct {
+		Plans []planBody `json:"plans"`
+	}
+}
+
+// parseAmount reads a decimal amount in a currency, naming the field at
+// fault.
+func parseAmount(field, s, currency string) (int64, error) {
+	m, err := billing.ParseMoney(s, currency)
+	if err != nil {
+		return 0, platform.Invalid(field, "%q is not an amount in %s", s, currency)
+	}
+	return m.Amount, nil
+}
+
+func (in *createPlanInput) plan() (*billing.Plan, error) {
+	b := in.Body
+	p := &billing.Plan{Code: b.Code, Name: b.Name, Type: billing.ServiceType(b.Type), Status: billing.PlanStatus(b.Status),
+		Stock: b.Stock, TrialDays: b.TrialDays, Features: b.Features}
+	for i, pr := range b.Prices {
+		field := "prices[" + strconv.Itoa(i) + "]"
+		amount, err := parseAmount(field+".amount", pr.Amount, pr.Currency)
+		if err != nil {
+			return nil, err
+		}
+		var setup int64
+		if pr.SetupFee != "" {
+			if setup, err = parseAmount(field+".setup_fee", pr.SetupFee, pr.Currency); err != nil {
+				return nil, err
+			}
+		}
+		p.Prices = append(p.Prices, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: amount, SetupFee: setup})
+	}
+	return p, nil
+}
+
+func (in *createCouponInput) coupon() (*billing.Coupon, error) {
+	b := in.Body
+	c := &billing.Coupon{Code: billing.NormalizeCouponCode(b.Code), PlanIDs: b.PlanIDs, MaxUses: b.MaxUses, OncePerCustomer: b.OncePerCustomer,
+		ExpiresAt: b.ExpiresAt, Duration: billing.CouponDuration(b.Duration), DurationCycles: b.DurationCycles, Active: true}
+	switch {
+	case b.Percent != "" && len(b.AmountsOff) > 0:
+		return nil, platform.Invalid("percent", "a coupon takes a percent or fixed amounts, not both")
+	case b.Percent != "":
+		rate, err := billing.ParseRate(b.Percent)
+		if err != nil {
+			return nil, platform.Invalid("percent", "%q is not a percentage", b.Percent)
+		}
+		c.Kind, c.Percent = billing.CouponPercent, rate
+	default:
+		c.Kind, c.AmountsOff = billing.CouponFixed, map[string]int64{}
+		for i, s := range b.AmountsOff {
+			m, err := parseMoneyWithCurrency(s)
+			if err != nil {
+				return nil, platform.Invalid("amounts_off["+strconv.Itoa(i)+"]", "%q is not an amount and currency, like \"5.00 USD\"", s)
+			}
+			c.AmountsOff[m.Currency] = m.Amount
+		}
+	}
+	return c, nil
+}
+
+// parseMoneyWithCurrency reads "5.00 USD".
+func parseMoneyWithCurrency(s string) (billing.Money, error) {
+	var amount, currency string
+	if _, err := fmt.Sscan(s, &amount, &currency); err != nil {
+		return billing.Money{}, err
+	}
+	return billing.ParseMoney(amount, currency)
+}
+
+// registerAdminBilling mounts the staff's billing operations: plans and
+// coupons, a customer's invoices, manual invoices, payments received
+// outside a gateway, voids and refunds. Each needs its permission and is
+// recorded in the audit log.
+func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit identity.AuditLog, clock platform.Clock) {
+	staff := access{staff: true, scope: identity.ScopeAdmin}
+	change := func(ctx context.Context, rq request, c staffChange) error {
+		return s.applyStaffChange(ctx, rq, audit, clock, c)
+	}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "admin-list-plans", Method: http.MethodGet, Path: adminPrefix + "plans", Tags: []string{"admin"},
+		Summary: "Every plan, hidden and archived ones too", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, _ *struct{}) (*plansOutput, error) {
+		plans, err := catalog.ListPlans(ctx)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &plansOutput{}
+		out.Body.Plans = []planBody{}
+		for _, p := range plans {
+			out.Body.Plans = append(out.Body.Plans, planOut(p))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "create-plan", Method: http.MethodPost, Path: adminPrefix + "plans", Tags: []string{"admin"},
+		Summary: "Add a plan to the catalog", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *createPlanInput) (*struct{ Body planBody }, error) {
+		p, err := in.plan()
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		err = change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "plan.create", resourceType: "plan", details: in.Body,
+			change: func(int64) (string, error) { err := b.CreatePlan(ctx, p); return strconv.FormatInt(p.ID, 10), err }})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body planBody }{Body: planOut(p)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "create-coupon", Method: http.MethodPost, Path: adminPrefix + "coupons", Tags: []string{"admin"},
+		Summary: "Create a coupon", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *createCouponInput) (*struct{ Body struct{ ID int64 } }, error) {
+		c, err := in.coupon()
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		err = change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "coupon.create", resourceType: "coupon", details: in.Body,
+			change: func(int64) (string, error) { err := b.CreateCoupon(ctx, c); return strconv.FormatInt(c.ID, 10), err }})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &struct{ Body struct{ ID int64 } }{}
+		out.Body.ID = c.ID
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "admin-customer-invoices", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/invoices", Tags: []string{"admin"},
+		Summary: "A customer's invoices and credit notes", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *customerIDInput) (*invoicesOutput, error) {
+		invs, err := b.CustomerInvoices(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &invoicesOutput{}
+		out.Body.Invoices = []invoiceBody{}
+		for _, inv := range invs {
+			out.Body.Invoices = append(out.Body.Invoices, invoiceOut(inv))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "create-manual-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices", Tags: []string{"admin"},
+		Summary: "Invoice a customer for something outside a plan", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *manualInvoiceInput) (*struct{ Body invoiceBody }, error) {
+		m := billing.ManualInvoice{CustomerID: in.Body.CustomerID, Currency: in.Body.Currency, DueAt: in.Body.DueAt}
+		for i, l := range in.Body.Lines {
+			amount, err := parseAmount("lines["+strconv.Itoa(i)+"].unit_amount", l.UnitAmount, in.Body.Currency)
+			if err != nil {
+				return nil, apiError(s.log, err)
+			}
+			m.Lines = append(m.Lines, billing.ManualLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: amount})
+		}
+		var inv *billing.Invoice
+		err := change(ctx, in.request, staffChange{perm: identity.PermInvoicesWrite, action: "invoice.create", resourceType: "invoice", details: in.Body,
+			change: func(int64) (string, error) {
+				var err error
+				inv, err = b.CreateManualInvoice(ctx, m)
+				if err != nil {
+					return "", err
+				}
+				return strconv.FormatInt(inv.ID, 10), nil
+			}})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	s.registerInvoiceCorrections(b, change)
+}
+
+// registerInvoiceCorrections mounts marking an invoice paid by a payment
+// that reached us outside a gateway, voiding it, and refunding it.
+func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx context.Context, rq request, c staffChange) error) {
+	staff := access{staff: true, scope: identity.ScopeAdmin}
+	invoiceChange := func(ctx context.Context, rq request, id int64, perm identity.Permission, action string, details any, fn func() (*billing.Invoice, error)) (*struct{ Body invoiceBody }, error) {
+		var inv *billing.Invoice
+		err := change(ctx, rq, staffChange{perm: perm, action: action, resourceType: "invoice", details: details,
+			change: func(int64) (string, error) {
+				var err error
+				inv, err = fn()
+				return strconv.FormatInt(id, 10), err
+			}})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "record-payment", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/payments", Tags: []string{"admin"},
+		Summary: "Record a bank transfer or other payment received outside a gateway", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *markPaidInput) (*struct{ Body invoiceBody }, error) {
+		return invoiceChange(ctx, in.request, in.ID, identity.PermInvoicesWrite, "invoice.payment", in.Body, func() (*billing.Invoice, error) {
+			inv, err := b.Invoice(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			amount, err := parseAmount("amount", in.Body.Amount, inv.Currency)
+			if err != nil {
+				return nil, err
+			}
+			return b.RecordPayment(ctx, billing.Payment{InvoiceID: in.ID, Gateway: "manual", GatewayID: in.Body.Method + ":" + in.Body.Reference,
+				Amount: billing.Money{Amount: amount, Currency: inv.Currency}, Method: in.Body.Method})
+		})
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "void-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/void", Tags: []string{"admin"},
+		Summary: "Void an unpaid invoice", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		return invoiceChange(ctx, in.request, in.ID, identity.PermInvoicesWrite, "invoice.void", nil, func() (*billing.Invoice, error) {
+			return b.VoidInvoice(ctx, in.ID)
+		})
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "refund-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/refund", Tags: []string{"admin"},
+		Summary: "Refund part or all of a paid invoice; returns the credit note", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *refundInput) (*struct{ Body invoiceBody }, error) {
+		return invoiceChange(ctx, in.request, in.ID, identity.PermBillingRefund, "invoice.refund", in.Body, func() (*billing.Invoice, error) {
+			inv, err := b.Invoice(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			amount, err := parseAmount("amount", in.Body.Amount, inv.Currency)
+			if err != nil {
+				return nil, err
+			}
+			return b.Refund(ctx, in.ID, billing.Money{Amount: amount, Currency: inv.Currency}, in.Body.Reason)
+		})
+	})
+}
