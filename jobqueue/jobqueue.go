@@ -66,6 +66,10 @@ type Config struct {
 	// BaseDelay and MaxDelay bound the exponential backoff between tries.
 	BaseDelay, MaxDelay time.Duration
 	Logger              *slog.Logger
+	// Observe, when set, hears of every job run: its kind, how it ended
+	// ("done", "retry" or "dead") and how long the handler took; the
+	// apps count them for their metrics.
+	Observe func(kind, outcome string, took time.Duration)
 }
 
 // Runner is one worker.
@@ -118,22 +122,30 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 func (r *Runner) run(ctx context.Context, j *platform.Job) error {
 	h, ok := r.handlers[j.Kind]
 	var runErr error
+	start := time.Now() // wall time, for the metrics
 	if !ok {
 		runErr = fmt.Errorf("no handler for job kind %q", j.Kind)
 	} else {
 		runErr = safely(ctx, h, j)
 	}
+	took := time.Since(start)
 	now := r.clock.Now()
 	var err error
+	outcome := "done"
 	switch {
 	case runErr == nil:
 		err = r.store.CompleteJob(ctx, j.ID, r.cfg.Worker, now)
 	case j.Attempts >= j.MaxAttempts || isPermanent(runErr):
+		outcome = "dead"
 		r.cfg.Logger.Error("job dead-lettered", "job", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
 		err = r.store.BuryJob(ctx, j.ID, r.cfg.Worker, runErr.Error(), now)
 	default:
+		outcome = "retry"
 		r.cfg.Logger.Warn("job failed; will retry", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", runErr)
 		err = r.store.RetryJob(ctx, j.ID, r.cfg.Worker, now.Add(r.backoff(j.Attempts)), runErr.Error())
+	}
+	if r.cfg.Observe != nil {
+		r.cfg.Observe(j.Kind, outcome, took)
 	}
 	if platform.ErrorCode(err) == platform.ECONFLICT {
 		return nil // the lease ran out and another worker took the job over

@@ -29,6 +29,10 @@ type Config struct {
 	// Panels maps each platform to its configured adapter.
 	Panels map[Platform]Panel
 	Clock  platform.Clock
+	// ObservePanelCall, when set, hears of every panel call: the platform,
+	// the action, its error (nil on success) and how long it took; the
+	// apps count them for their metrics.
+	ObservePanelCall func(p Platform, action string, err error, took time.Duration)
 }
 
 // Manager runs the service lifecycle: it turns paid subscriptions into
@@ -420,6 +424,9 @@ func (m *Manager) call(ctx context.Context, svc *Service, adminID int64, action,
 	entry := &LogEntry{
 		ServiceID: svc.ID, Action: action, RequestSummary: summary, Response: response,
 		Duration: m.cfg.Clock.Now().Sub(start), AdminID: adminID, CreatedAt: start,
+	}
+	if m.cfg.ObservePanelCall != nil {
+		m.cfg.ObservePanelCall(svc.Platform, action, err, entry.Duration)
 	}
 	if err != nil {
 		entry.Error = err.Error()

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"ezscale.cloud/platform/apps/internal/compose"
+	"ezscale.cloud/platform/apps/internal/metrics"
 	"ezscale.cloud/platform/apps/web/internal/hosts"
 	"ezscale.cloud/platform/apps/web/internal/ops"
 	"ezscale.cloud/platform/apps/web/internal/storefront"
@@ -115,8 +116,8 @@ func run(ctx context.Context, args []string, out io.Writer, listening func(addr 
 	return err
 }
 
-// site is the whole web app's handler: health checks, then the three
-// sites and the API by host.
+// site is the whole web app's handler: health checks and metrics, then
+// the three sites and the API by host.
 func site(p *compose.Platform, cfg compose.Config, logger *slog.Logger) (http.Handler, error) {
 	api, err := p.API(cfg.Web)
 	if err != nil {
@@ -133,5 +134,8 @@ func site(p *compose.Platform, cfg compose.Config, logger *slog.Logger) (http.Ha
 	h := cfg.Web.Hosts
 	router := hosts.Router(hosts.Names{Storefront: h.Storefront, Account: h.Account, Admin: h.Admin},
 		hosts.Sites{Storefront: store, Account: http.NotFoundHandler(), Admin: http.NotFoundHandler(), API: api})
-	return ops.LogRequests(logger, ops.Health(p.Ping, router)), nil
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", ops.Scrapers(cfg.Web.MetricsToken, p.Metrics.Handler()))
+	mux.Handle("/", router)
+	return ops.LogRequests(logger, p.Metrics.HTTP(metrics.SiteOf, ops.Health(p.Ping, mux))), nil
 }

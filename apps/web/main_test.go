@@ -182,6 +182,21 @@ func TestOrderBecomesRunningService(t *testing.T) {
 	if len(services.Services) != 1 || services.Services[0].Status != "active" || services.Services[0].IPv4 == "" {
 		t.Fatalf("services after paying: %+v\n%s", services, out.String())
 	}
+
+	// What happened shows in the metrics Prometheus scrapes (from
+	// loopback, as this test does).
+	status, metrics := get(t, base+"/metrics")
+	for _, want := range []string{
+		`ezscale_jobs_total{kind="service.provision",outcome="done"} 1`,
+		`ezscale_panel_calls_total{action="create",platform="virtfusion",result="ok"} 1`,
+		`ezscale_gateway_calls_total{gateway="sandbox",op="charge",result="ok"} 1`,
+		`ezscale_http_requests_total{code="2xx",method="POST",site="api"}`,
+		`ezscale_jobs_queued{status="done"}`,
+	} {
+		if status != http.StatusOK || !strings.Contains(metrics, want) {
+			t.Fatalf("metrics (%d) lack %s:\n%s", status, want, metrics)
+		}
+	}
 }
 
 type apiClient struct {

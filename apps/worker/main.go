@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -38,6 +40,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	mysqlDSN := fs.String("mysql", "", "MySQL DSN, overriding the configuration")
 	name := fs.String("name", defaultName(), "this worker's name in job leases; unique per process")
 	poll := fs.Duration("poll", time.Second, "how long to wait between looks for due jobs")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9101); empty serves none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +66,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer p.Close()
+	if *metricsAddr != "" {
+		ln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Handler: p.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		logger.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	}
 	runner, schedules := p.Worker(*name)
 	runner.Run(ctx, *poll, schedules...)
 	return nil

@@ -22,6 +22,7 @@ import (
 	"ezscale.cloud/platform/adapters/stripe"
 	"ezscale.cloud/platform/adapters/synergycp"
 	"ezscale.cloud/platform/adapters/virtfusion"
+	"ezscale.cloud/platform/apps/internal/metrics"
 	"ezscale.cloud/platform/automation"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/jobqueue"
@@ -49,6 +50,7 @@ type Platform struct {
 	Store        Store
 	Keys         *secretbox.Keyring
 	Gateway      billing.Gateway
+	Metrics      *metrics.Metrics
 	PDFs         *automation.PDFs
 	Billing      *billing.Service
 	Provisioning *provisioning.Manager
@@ -84,7 +86,8 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	bill, err := billing.NewService(store, gateway, clock, billing.DefaultConfig())
+	meters := metrics.New(store)
+	bill, err := billing.NewService(store, meters.Gateway(gateway), clock, billing.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +97,7 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	}
 	manager := provisioning.NewManager(provisioning.Config{
 		Store: store.Provisioning(), Billing: store, Sealer: keys, Panels: panels, Clock: clock,
+		ObservePanelCall: meters.ObservePanelCall,
 	})
 	mailer, err := mailer(cfg, logger)
 	if err != nil {
@@ -112,14 +116,14 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 			Links: keys, PDFs: pdfs, Clock: clock,
 		},
 	}
-	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Provisioning: manager, Deps: deps, Clock: clock,
+	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Metrics: meters, Provisioning: manager, Deps: deps, Clock: clock,
 		Logger: logger, devSecret: devSecret}, nil
 }
 
 // Worker returns a job worker named name with every handler, and the
 // schedules it should tick.
 func (p *Platform) Worker(name string) (*jobqueue.Runner, []jobqueue.Schedule) {
-	r := jobqueue.New(p.Store, p.Clock, jobqueue.Config{Worker: name, Logger: p.Logger})
+	r := jobqueue.New(p.Store, p.Clock, jobqueue.Config{Worker: name, Logger: p.Logger, Observe: p.Metrics.ObserveJob})
 	automation.Register(r, p.Deps)
 	return r, automation.Schedules(p.Deps)
 }

@@ -25,6 +25,9 @@ type Web struct {
 	// ClientIPHeader is the header a trusted proxy puts the client address
 	// in (CF-Connecting-IP behind Cloudflare).
 	ClientIPHeader string `json:"client_ip_header"`
+	// MetricsToken, when set, is the bearer token Prometheus scrapes
+	// /metrics with; without one /metrics answers only on loopback.
+	MetricsToken string `json:"metrics_token"`
 	// UserHandleKey (base64, 32 bytes or more) derives passkey user
 	// handles; it must never change. Development databases derive one
 	// from their key file.

@@ -1,14 +1,17 @@
 // Package ops holds what operators need from the web app: liveness and
-// readiness checks, and a structured log line per request that carries a
-// request id, also returned to the client so a support ticket can quote
-// it.
+// readiness checks, a structured log line per request that carries a
+// request id (also returned to the client, so a support ticket can quote
+// it), and access control for the metrics.
 package ops
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -63,3 +66,29 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 // Unwrap lets http.ResponseController reach the real writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Scrapers lets only Prometheus read metrics: with a token, requests that
+// present it as a bearer token; without one, requests from loopback.
+// Anyone else gets a 404, as if there were no metrics.
+func Scrapers(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !scraper(token, r) {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func scraper(token string, r *http.Request) bool {
+	if token != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
