@@ -34,3 +34,22 @@ func (s *Service) CustomerCancel(ctx context.Context, customerID, subID int64, a
 func (s *Service) Invoice(ctx context.Context, id int64) (*Invoice, error) {
 	return s.store.GetInvoice(ctx, id)
 }
+
+// CustomerQuotePlanChange prices moving one of the customer's own
+// subscriptions to another plan or option set; another customer's is
+// ENOTFOUND.
+func (s *Service) CustomerQuotePlanChange(ctx context.Context, customerID, subID, planID int64, options []OptionChoice) (ProrationQuote, error) {
+	if _, _, _, err := s.CustomerSubscription(ctx, customerID, subID); err != nil {
+		return ProrationQuote{}, err
+	}
+	return s.QuotePlanChange(ctx, subID, planID, options)
+}
+
+// CustomerChangePlan moves one of the customer's own subscriptions to
+// another plan or option set; another customer's is ENOTFOUND.
+func (s *Service) CustomerChangePlan(ctx context.Context, customerID, subID, planID int64, options []OptionChoice) (PlanChangeResult, error) {
+	if _, _, _, err := s.CustomerSubscription(ctx, customerID, subID); err != nil {
+		return PlanChangeResult{}, err
+	}
+	return s.ChangePlan(ctx, subID, planID, options)
+}

@@ -134,6 +134,44 @@ type cancelInput struct {
 	}
 }
 
+type planChangeInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		PlanID  int64              `json:"plan_id" minimum:"1"`
+		Options []orderOptionInput `json:"options,omitempty" maxItems:"32"`
+	}
+}
+
+func (in *planChangeInput) options() []billing.OptionChoice {
+	var out []billing.OptionChoice
+	for _, o := range in.Body.Options {
+		out = append(out, billing.OptionChoice{OptionID: o.OptionID, Units: o.Units})
+	}
+	return out
+}
+
+type quoteBody struct {
+	Credit           string `json:"credit" doc:"The unused part of what was paid for the current plan."`
+	Charge           string `json:"charge" doc:"The new plan's price for the rest of the period."`
+	Net              string `json:"net" doc:"Charge less credit: above zero it is invoiced now, below zero credited to the balance."`
+	RemainingSeconds int64  `json:"remaining_seconds"`
+	PeriodSeconds    int64  `json:"period_seconds"`
+}
+
+func quoteOut(q billing.ProrationQuote) quoteBody {
+	return quoteBody{Credit: q.Credit.Decimal(), Charge: q.Charge.Decimal(), Net: q.Net.Decimal(),
+		RemainingSeconds: q.RemainingSeconds, PeriodSeconds: q.PeriodSeconds}
+}
+
+type planChangeOutput struct {
+	Body struct {
+		Quote      quoteBody    `json:"quote"`
+		Invoice    *invoiceBody `json:"invoice,omitempty" doc:"The proration invoice to pay; the change applies when it is paid."`
+		CreditNote *invoiceBody `json:"credit_note,omitempty"`
+	}
+}
+
 type invoicesOutput struct {
 	Body struct {
 		Invoices []invoiceBody `json:"invoices"`
@@ -237,6 +275,36 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 			return nil, apiError(s.log, err)
 		}
 		return &struct{ Body subscriptionBody }{Body: subscriptionOut(sub)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "quote-plan-change", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/change/quote", Tags: []string{"billing"},
+		Summary: "Price an upgrade or downgrade before confirming it", Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, in *planChangeInput) (*struct{ Body quoteBody }, error) {
+		q, err := b.CustomerQuotePlanChange(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.PlanID, in.options())
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body quoteBody }{Body: quoteOut(q)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "change-plan", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/change", Tags: []string{"billing"},
+		Summary: "Upgrade or downgrade: invoices the difference, or credits it", Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *planChangeInput) (*planChangeOutput, error) {
+		res, err := b.CustomerChangePlan(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.PlanID, in.options())
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &planChangeOutput{}
+		out.Body.Quote = quoteOut(res.Quote)
+		if res.Invoice != nil {
+			b := invoiceOut(res.Invoice)
+			out.Body.Invoice = &b
+		}
+		if res.CreditNote != nil {
+			b := invoiceOut(res.CreditNote)
+			out.Body.CreditNote = &b
+		}
+		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "list-invoices", Method: http.MethodGet, Path: APIPrefix + "/account/invoices", Tags: []string{"billing"},

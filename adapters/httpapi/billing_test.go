@@ -163,7 +163,12 @@ func TestPayNowOverHTTP(t *testing.T) {
 		svc.Billing, svc.Catalog, svc.Cards, svc.Clock = bill, s, gw, clock
 		svc.ExchangeRates = &billing.ExchangeRates{Base: "EUR"}
 	})
-	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive,
+	big := &billing.Plan{Code: "vps-big", Name: "VPS big", Type: billing.ServiceVPS, Status: billing.PlanActive,
+		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 2700}}}
+	if err := bill.CreatePlan(ctx, big); err != nil {
+		t.Fatal(err)
+	}
+	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive, UpgradeTargets: []int64{big.ID},
 		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 900}}}
 	if err := bill.CreatePlan(ctx, plan); err != nil {
 		t.Fatal(err)
@@ -196,7 +201,8 @@ func TestPayNowOverHTTP(t *testing.T) {
 	ada.want(http.StatusUnprocessableEntity, "POST", "/account/payment-methods", map[string]string{"payment_method_id": "pm_card_bogus"}, nil)
 	ada.want(http.StatusCreated, "POST", "/account/payment-methods", map[string]string{"payment_method_id": sandbox.CardVisa}, &visa)
 	ada.want(http.StatusNoContent, "PUT", fmt.Sprintf("/account/payment-methods/%d/default", visa.ID), nil, nil)
-	e.customer("eve@example.com").want(http.StatusNotFound, "POST", pay, nil, nil)
+	eve := e.customer("eve@example.com")
+	eve.want(http.StatusNotFound, "POST", pay, nil, nil)
 	ada.want(http.StatusOK, "POST", pay, nil, &res)
 	if res.Status != "succeeded" || res.Invoice.Status != "paid" || visa.Last4 != "4242" {
 		t.Fatalf("pay with visa: %+v (card %+v)", res, visa)
@@ -231,6 +237,20 @@ func TestPayNowOverHTTP(t *testing.T) {
 		t.Fatalf("analytics after one 9 EUR/month order: %+v", stats)
 	}
 	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", nil, nil)
+
+	// Halfway through the month an upgrade costs about half the difference.
+	change := fmt.Sprintf("/account/subscriptions/%d/change", placed.Subscription.ID)
+	eve.want(http.StatusNotFound, "POST", change+"/quote", map[string]any{"plan_id": big.ID}, nil)
+	clock.Set(time.Date(2026, 3, 16, 12, 0, 0, 0, time.UTC))
+	var quote struct{ Net string }
+	ada.want(http.StatusOK, "POST", change+"/quote", map[string]any{"plan_id": big.ID}, &quote)
+	var changed struct {
+		Invoice struct{ Total string }
+	}
+	ada.want(http.StatusOK, "POST", change, map[string]any{"plan_id": big.ID}, &changed)
+	if quote.Net != "9.29" || changed.Invoice.Total != quote.Net {
+		t.Fatalf("upgrade for the remaining 16 of 31 days: quote %s, invoice %s", quote.Net, changed.Invoice.Total)
+	}
 }
 
 // TestAdminBillingOverHTTP: staff add plans and coupons (bad amounts named
