@@ -1,6 +1,10 @@
 package billing
 
-import "context"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // Customer is the billing view of an account: who invoices are made out to
 // and how they are taxed. Identity owns the login; billing owns this.
@@ -52,4 +56,27 @@ func (s *Service) CustomerChangePlan(ctx context.Context, customerID, subID, pla
 		return PlanChangeResult{}, err
 	}
 	return s.ChangePlan(ctx, subID, planID, options)
+}
+
+// CustomerSummary is a customer as a search result shows them.
+type CustomerSummary struct {
+	ID        int64
+	Email     string
+	Name      string
+	Company   string
+	Country   string
+	Status    string
+	CreatedAt time.Time
+}
+
+// SearchCustomers finds customers whose email, name or company contains
+// text, case-insensitively, newest first, 50 at a time after beforeID (0
+// for the first page).
+func (s *Service) SearchCustomers(ctx context.Context, text string, beforeID int64) ([]CustomerSummary, error) {
+	return s.store.SearchCustomers(ctx, strings.ToLower(strings.TrimSpace(text)), beforeID)
+}
+
+// Customer returns any customer's billing view, for staff.
+func (s *Service) Customer(ctx context.Context, id int64) (*Customer, error) {
+	return s.store.GetCustomer(ctx, id)
 }

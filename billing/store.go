@@ -20,6 +20,9 @@ type Store interface {
 
 	CreateCustomer(ctx context.Context, c *Customer) error
 	GetCustomer(ctx context.Context, id int64) (*Customer, error)
+	// SearchCustomers finds customers whose email, name or company
+	// contains text (lower-cased), 50 at a time after beforeID.
+	SearchCustomers(ctx context.Context, text string, beforeID int64) ([]CustomerSummary, error)
 
 	CreatePlan(ctx context.Context, p *Plan) error
 	GetPlan(ctx context.Context, id int64) (*Plan, error)

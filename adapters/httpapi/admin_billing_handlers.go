@@ -89,6 +89,37 @@ type customerIDInput struct {
 	ID int64 `path:"id"`
 }
 
+type customerSearchInput struct {
+	Q        string `query:"q" maxLength:"191" doc:"Part of the email, name or company."`
+	BeforeID int64  `query:"before_id" doc:"Continue after the last customer of the previous page."`
+}
+
+type customerSummaryBody struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name,omitempty"`
+	Company   string    `json:"company,omitempty"`
+	Country   string    `json:"country,omitempty"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type customersOutput struct {
+	Body struct {
+		Customers []customerSummaryBody `json:"customers"`
+	}
+}
+
+type customerDetailOutput struct {
+	Body struct {
+		ID            int64                  `json:"id"`
+		Email         string                 `json:"email"`
+		Details       billing.BillingDetails `json:"details"`
+		TaxExempt     bool                   `json:"tax_exempt,omitempty"`
+		Subscriptions []subscriptionBody     `json:"subscriptions"`
+	}
+}
+
 type plansOutput struct {
 	Body struct {
 		Plans []planBody `json:"plans"`
@@ -215,6 +246,42 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		}
 		out := &struct{ Body struct{ ID int64 } }{}
 		out.Body.ID = c.ID
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "search-customers", Method: http.MethodGet, Path: adminPrefix + "customers", Tags: []string{"admin"},
+		Summary: "Find customers by email, name or company, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *customerSearchInput) (*customersOutput, error) {
+		found, err := b.SearchCustomers(ctx, in.Q, in.BeforeID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &customersOutput{}
+		out.Body.Customers = []customerSummaryBody{}
+		for _, c := range found {
+			out.Body.Customers = append(out.Body.Customers, customerSummaryBody{ID: c.ID, Email: c.Email, Name: c.Name,
+				Company: c.Company, Country: c.Country, Status: c.Status, CreatedAt: c.CreatedAt})
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "admin-customer", Method: http.MethodGet, Path: adminPrefix + "customers/{id}", Tags: []string{"admin"},
+		Summary: "A customer's billing details and subscriptions", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *customerIDInput) (*customerDetailOutput, error) {
+		c, err := b.Customer(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		subs, err := b.CustomerSubscriptions(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &customerDetailOutput{}
+		out.Body.ID, out.Body.Email, out.Body.Details, out.Body.TaxExempt = c.ID, c.Email, c.Details, c.Tax.Exempt
+		out.Body.Subscriptions = []subscriptionBody{}
+		for _, sub := range subs {
+			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
+		}
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{

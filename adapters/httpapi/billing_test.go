@@ -338,6 +338,32 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if len(theirs.Invoices) != 2 {
 		t.Fatalf("customer's invoices for staff: %d", len(theirs.Invoices))
 	}
+	search := func(q string) []string {
+		var found struct{ Customers []struct{ Email string } }
+		ops.want(http.StatusOK, "GET", "/admin/customers?q="+q, nil, &found)
+		var emails []string
+		for _, c := range found.Customers {
+			emails = append(emails, c.Email)
+		}
+		return emails
+	}
+	if got := search("ADA"); len(got) != 1 || got[0] != "ada@example.com" {
+		t.Fatalf("search ADA: %v", got)
+	}
+	if got := search("%25"); len(got) != 0 {
+		t.Fatalf("a LIKE wildcard matched %v", got)
+	}
+	if got := search(""); len(got) != 1 {
+		t.Fatalf("all customers (staff are not customers): %v", got)
+	}
+	var detail struct {
+		Email         string
+		Subscriptions []any
+	}
+	ops.want(http.StatusOK, "GET", fmt.Sprintf("/admin/customers/%d", who.User.ID), nil, &detail)
+	if detail.Email != "ada@example.com" {
+		t.Fatalf("customer detail: %+v", detail)
+	}
 	for _, action := range []string{"plan.create", "coupon.create", "invoice.create", "invoice.payment", "invoice.void"} {
 		entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: action})
 		if err != nil || len(entries) == 0 {

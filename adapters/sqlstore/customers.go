@@ -49,3 +49,18 @@ func (s *Store) GetCustomer(ctx context.Context, id int64) (*billing.Customer, e
 		Tax: billing.TaxCustomer{Country: r.Country, Region: r.Region, VATID: r.VatID, Exempt: r.TaxExempt},
 	}, nil
 }
+
+// SearchCustomers finds customers by a lower-cased part of their email,
+// name or company.
+func (s *Store) SearchCustomers(ctx context.Context, text string, beforeID int64) ([]billing.CustomerSummary, error) {
+	rows, err := s.q.CustomerSearch(ctx, dbsqlc.CustomerSearchParams{
+		Column1: text, INSTR: text, INSTR_2: text, INSTR_3: text, Column5: beforeID, ID: beforeID,
+	})
+	if err != nil {
+		return nil, s.translate(err, "customers")
+	}
+	return fromRows(rows, func(r dbsqlc.CustomerSearchRow) billing.CustomerSummary {
+		return billing.CustomerSummary{ID: r.ID, Email: r.Email, Name: r.Name, Company: r.Company, Country: r.Country,
+			Status: r.Status, CreatedAt: r.CreatedAt.UTC()}
+	}), nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -22,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) billing.Store) {
 		fn   func(t *testing.T, s billing.Store)
 	}{
 		{"Customers", testCustomers},
+		{"SearchCustomers", testSearchCustomers},
 		{"Plans", testPlans},
 		{"Stock", testStock},
 		{"Subscriptions", testSubscriptions},
@@ -63,6 +65,38 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 // NewCustomer creates a customer with the given email.
+func testSearchCustomers(t *testing.T, s billing.Store) {
+	ada := NewCustomer(t, s, "ada@example.com")
+	bob := NewCustomer(t, s, "bob_100%@example.com")
+	ids := func(text string, before int64) []int64 {
+		t.Helper()
+		found, err := s.SearchCustomers(ctx, text, before)
+		must(t, err)
+		var out []int64
+		for _, c := range found {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		text   string
+		before int64
+		want   []int64
+	}{
+		{"", 0, []int64{bob.ID, ada.ID}},           // newest first
+		{"", bob.ID, []int64{ada.ID}},              // the next page
+		{"analytical", 0, []int64{bob.ID, ada.ID}}, // both work there
+		{"ada@", 0, []int64{ada.ID}},
+		{"100%", 0, []int64{bob.ID}}, // % is text, not a wildcard
+		{"_", 0, []int64{bob.ID}},
+		{"nobody", 0, nil},
+	} {
+		if got := ids(tc.text, tc.before); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q after %d: %v, want %v", tc.text, tc.before, got, tc.want)
+		}
+	}
+}
+
 func NewCustomer(t testing.TB, s billing.Store, email string) *billing.Customer {
 	t.Helper()
 	c := &billing.Customer{

@@ -93,6 +93,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.customerGetByIDStmt, err = db.PrepareContext(ctx, customerGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query CustomerGetByID: %w", err)
 	}
+	if q.customerSearchStmt, err = db.PrepareContext(ctx, customerSearch); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerSearch: %w", err)
+	}
 	if q.dunningStepInsertStmt, err = db.PrepareContext(ctx, dunningStepInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query DunningStepInsert: %w", err)
 	}
@@ -640,6 +643,11 @@ func (q *Queries) Close() error {
 	if q.customerGetByIDStmt != nil {
 		if cerr := q.customerGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing customerGetByIDStmt: %w", cerr)
+		}
+	}
+	if q.customerSearchStmt != nil {
+		if cerr := q.customerSearchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerSearchStmt: %w", cerr)
 		}
 	}
 	if q.dunningStepInsertStmt != nil {
@@ -1419,6 +1427,7 @@ type Queries struct {
 	creditInsertStmt                         *sql.Stmt
 	creditListByCustomerStmt                 *sql.Stmt
 	customerGetByIDStmt                      *sql.Stmt
+	customerSearchStmt                       *sql.Stmt
 	dunningStepInsertStmt                    *sql.Stmt
 	emailTemplateDeleteStmt                  *sql.Stmt
 	emailTemplateGetStmt                     *sql.Stmt
@@ -1591,6 +1600,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		creditInsertStmt:                         q.creditInsertStmt,
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
 		customerGetByIDStmt:                      q.customerGetByIDStmt,
+		customerSearchStmt:                       q.customerSearchStmt,
 		dunningStepInsertStmt:                    q.dunningStepInsertStmt,
 		emailTemplateDeleteStmt:                  q.emailTemplateDeleteStmt,
 		emailTemplateGetStmt:                     q.emailTemplateGetStmt,
