@@ -135,6 +135,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Billing != nil && svc.Catalog != nil {
 		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
+		if svc.Services != nil {
+			s.registerDashboard(svc.Billing, svc.Services)
+		}
 	}
 	if svc.Billing != nil && svc.Catalog != nil && svc.Audit != nil {
 		s.registerAdminBilling(svc.Billing, svc.Catalog, svc.Audit, clockOr(svc.Clock))

@@ -183,6 +183,16 @@ func TestOrderBecomesRunningService(t *testing.T) {
 		t.Fatalf("services after paying: %+v\n%s", services, out.String())
 	}
 
+	var dash struct {
+		Services            []struct{ Status string }
+		OpenInvoices        []any `json:"open_invoices"`
+		ActiveSubscriptions int   `json:"active_subscriptions"`
+	}
+	c.call("GET", "/account/dashboard", nil, http.StatusOK, &dash)
+	if len(dash.Services) != 1 || len(dash.OpenInvoices) != 0 || dash.ActiveSubscriptions != 1 {
+		t.Fatalf("dashboard after paying: %+v", dash)
+	}
+
 	// What happened shows in the metrics Prometheus scrapes (from
 	// loopback, as this test does).
 	status, metrics := get(t, base+"/metrics")
