@@ -80,3 +80,9 @@ func (s *Service) SearchCustomers(ctx context.Context, text string, beforeID int
 func (s *Service) Customer(ctx context.Context, id int64) (*Customer, error) {
 	return s.store.GetCustomer(ctx, id)
 }
+
+// PendingOrders returns the orders placed but not yet paid, oldest first,
+// for staff following up on them.
+func (s *Service) PendingOrders(ctx context.Context) ([]*Subscription, error) {
+	return s.store.ListPendingCreatedBefore(ctx, s.now())
+}

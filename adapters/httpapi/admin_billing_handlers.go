@@ -249,6 +249,21 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
+		OperationID: "pending-orders", Method: http.MethodGet, Path: adminPrefix + "orders/pending", Tags: []string{"admin"},
+		Summary: "Orders placed but not paid, oldest first", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, _ *struct{}) (*subscriptionsOutput, error) {
+		subs, err := b.PendingOrders(ctx)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &subscriptionsOutput{}
+		out.Body.Subscriptions = []subscriptionBody{}
+		for _, sub := range subs {
+			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
 		OperationID: "search-customers", Method: http.MethodGet, Path: adminPrefix + "customers", Tags: []string{"admin"},
 		Summary: "Find customers by email, name or company, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerSearchInput) (*customersOutput, error) {

@@ -94,6 +94,7 @@ type orderOptionInput struct {
 
 type subscriptionBody struct {
 	ID                 int64     `json:"id"`
+	CustomerID         int64     `json:"customer_id"`
 	PlanID             int64     `json:"plan_id"`
 	PlanName           string    `json:"plan_name,omitempty"`
 	Status             string    `json:"status"`
@@ -107,7 +108,7 @@ type subscriptionBody struct {
 }
 
 func subscriptionOut(s *billing.Subscription) subscriptionBody {
-	return subscriptionBody{ID: s.ID, PlanID: s.PlanID, Status: string(s.Status), Currency: s.Currency, Cycle: string(s.Cycle),
+	return subscriptionBody{ID: s.ID, CustomerID: s.CustomerID, PlanID: s.PlanID, Status: string(s.Status), Currency: s.Currency, Cycle: string(s.Cycle),
 		CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd, CancelAtPeriodEnd: s.CancelAtPeriodEnd,
 		Backordered: s.Backordered}
 }

@@ -364,6 +364,16 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if detail.Email != "ada@example.com" {
 		t.Fatalf("customer detail: %+v", detail)
 	}
+	var pending struct{ Subscriptions []any }
+	ops.want(http.StatusOK, "GET", "/admin/orders/pending", nil, &pending)
+	if len(pending.Subscriptions) != 0 {
+		t.Fatalf("pending orders without any order: %+v", pending)
+	}
+	ada.want(http.StatusCreated, "POST", "/orders", map[string]any{"plan_id": created.ID, "currency": "USD", "cycle": "monthly"}, nil)
+	ops.want(http.StatusOK, "GET", "/admin/orders/pending", nil, &pending)
+	if len(pending.Subscriptions) != 1 {
+		t.Fatalf("pending orders after one unpaid order: %+v", pending)
+	}
 	for _, action := range []string{"plan.create", "coupon.create", "invoice.create", "invoice.payment", "invoice.void"} {
 		entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: action})
 		if err != nil || len(entries) == 0 {
