@@ -28,6 +28,7 @@ import (
 	"ezscale.cloud/platform/apps/web/internal/hosts"
 	"ezscale.cloud/platform/apps/web/internal/ops"
 	"ezscale.cloud/platform/apps/web/internal/storefront"
+	"ezscale.cloud/platform/apps/web/internal/ui"
 )
 
 func main() {
@@ -131,11 +132,26 @@ func site(p *compose.Platform, cfg compose.Config, logger *slog.Logger) (http.Ha
 	if err != nil {
 		return nil, err
 	}
+	sites := hosts.Sites{Storefront: store, API: api}
+	for _, a := range []struct {
+		area           string
+		prefix, atRoot *http.Handler
+	}{
+		{ui.AreaAccount, &sites.Account, &sites.AccountHost},
+		{ui.AreaAdmin, &sites.Admin, &sites.AdminHost},
+	} {
+		if *a.prefix, err = ui.Handler(a.area, "/"+a.area+"/"); err != nil {
+			return nil, err
+		}
+		if *a.atRoot, err = ui.Handler(a.area, "/"); err != nil {
+			return nil, err
+		}
+	}
 	h := cfg.Web.Hosts
-	router := hosts.Router(hosts.Names{Storefront: h.Storefront, Account: h.Account, Admin: h.Admin},
-		hosts.Sites{Storefront: store, Account: http.NotFoundHandler(), Admin: http.NotFoundHandler(), API: api})
+	router := hosts.Router(hosts.Names{Storefront: h.Storefront, Account: h.Account, Admin: h.Admin}, sites)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", ops.Scrapers(cfg.Web.MetricsToken, p.Metrics.Handler()))
+	mux.Handle(ui.AssetPrefix, ui.Assets())
 	mux.Handle("/", router)
 	return ops.LogRequests(logger, p.Metrics.HTTP(metrics.SiteOf, ops.Health(p.Ping, mux))), nil
 }

@@ -65,6 +65,8 @@ func TestZeroConfigurationStart(t *testing.T) {
 	for path, want := range map[string]string{
 		"/healthz": "ok", "/readyz": "ready", "/": "VPS 2 GB", "/vps?currency=EUR": "11.00 EUR",
 		"/dedicated": "Dedicated E3-1240", "/terms": "Terms of service", "/api/v1/openapi.json": `"openapi"`,
+		"/account/":         `{"area":"account","base":"/account/"}`,
+		"/admin/services/7": `{"area":"admin","base":"/admin/"}`, // a deep link gets the app
 	} {
 		status, body := get(t, base+path)
 		if path == "/" {
@@ -76,6 +78,11 @@ func TestZeroConfigurationStart(t *testing.T) {
 	}
 	if status, _ := get(t, base+"/no-such-page"); status != http.StatusNotFound {
 		t.Fatalf("unknown page: %d", status)
+	}
+	_, page := get(t, base+"/account/")
+	asset := regexp.MustCompile(`/_ui/assets/[^"]+\.js`).FindString(page)
+	if status, body := get(t, base+asset); asset == "" || status != http.StatusOK || len(body) == 0 {
+		t.Fatalf("the app's script %q: %d", asset, status)
 	}
 
 	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())

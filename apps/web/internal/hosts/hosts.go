@@ -16,9 +16,13 @@ type Names struct {
 	Storefront, Account, Admin string
 }
 
-// Sites are the handlers the router chooses between.
+// Sites are the handlers the router chooses between. Account and Admin
+// serve their areas under the path prefixes; AccountHost and AdminHost,
+// when set, serve them at the root of their own host names (a single-page
+// app needs to know which base it is under).
 type Sites struct {
 	Storefront, Account, Admin http.Handler
+	AccountHost, AdminHost     http.Handler
 	// API serves /api/ and /webhooks/ on every host.
 	API http.Handler
 }
@@ -38,9 +42,9 @@ func Router(names Names, sites Sites) http.Handler {
 		}
 		switch host := hostOf(r); {
 		case host != "" && host == names.Account:
-			sites.Account.ServeHTTP(w, r)
+			or(sites.AccountHost, sites.Account).ServeHTTP(w, r)
 		case host != "" && host == names.Admin:
-			sites.Admin.ServeHTTP(w, r)
+			or(sites.AdminHost, sites.Admin).ServeHTTP(w, r)
 		case host != "" && host == names.Storefront:
 			sites.Storefront.ServeHTTP(w, r)
 		case under(r.URL.Path, AccountPrefix):
@@ -65,4 +69,11 @@ func hostOf(r *http.Request) string {
 // under reports whether path is prefix itself or below it.
 func under(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func or(h, fallback http.Handler) http.Handler {
+	if h != nil {
+		return h
+	}
+	return fallback
 }

@@ -38,3 +38,19 @@ func TestRouter(t *testing.T) {
 		}
 	}
 }
+
+func TestRouterGivesNamedHostsTheirRootHandlers(t *testing.T) {
+	h := hosts.Router(hosts.Names{Account: "account.ezscale.cloud"},
+		hosts.Sites{Storefront: named("store"), Account: named("account-prefix"), AccountHost: named("account-root"), Admin: named("admin"), API: named("api")})
+	for _, tc := range []struct{ host, path, want string }{
+		{"account.ezscale.cloud", "/services", "account-root /services"},
+		{"localhost", "/account/services", "account-prefix /services"},
+		{"localhost", "/admin/", "admin /"},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "http://"+tc.host+tc.path, nil))
+		if got := rec.Body.String(); got != tc.want {
+			t.Errorf("%s%s went to %q, want %q", tc.host, tc.path, got, tc.want)
+		}
+	}
+}

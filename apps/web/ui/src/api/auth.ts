@@ -1,0 +1,52 @@
+import { api } from './client'
+
+export interface User {
+  id: number
+  email: string
+  role: string
+  email_verified: boolean
+  permissions?: string[]
+}
+
+export interface Me {
+  user: User
+  impersonating: boolean
+  impersonator_id?: number
+  second_factor_passed: boolean
+}
+
+export interface LoginResult {
+  user: User
+  second_factor_required: boolean
+  impersonating?: boolean
+}
+
+export interface Registration {
+  email: string
+  password: string
+  name?: string
+  company?: string
+}
+
+export interface TOTPSetup {
+  secret: string
+  otpauth_url: string
+}
+
+export const auth = {
+  me: () => api.get<Me>('/auth/me'),
+  login: (email: string, password: string) => api.post<LoginResult>('/auth/login', { email, password }),
+  logout: () => api.post('/auth/logout'),
+  register: (r: Registration) => api.post<User>('/auth/register', r),
+  verifyEmail: (token: string) => api.post('/auth/verify-email', { token }),
+  passTOTP: (code: string) => api.post('/auth/second-factor/totp', { code }),
+  passRecoveryCode: (code: string) => api.post('/auth/second-factor/recovery-code', { code }),
+  beginTOTP: () => api.post<TOTPSetup>('/account/second-factor/totp'),
+  confirmTOTP: (code: string) => api.post<{ recovery_codes: string[] | null }>('/account/second-factor/totp/confirm', { code }),
+  stopImpersonating: () => api.post<{ user: User }>('/auth/impersonation/stop'),
+}
+
+/** Whether the user is staff (any role but customer). */
+export function isStaff(u: User): boolean {
+  return u.role !== 'customer'
+}
