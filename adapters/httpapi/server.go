@@ -111,7 +111,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("EZSCALE Platform API", "1.0.0")
 	hc.OpenAPIPath = APIPrefix + "/openapi"
-	hc.DocsPath = "" // the web app serves the docs page with its own assets
+	// Interactive docs (Stoplight Elements, loaded by the browser from
+	// unpkg with subresource integrity, as huma ships it).
+	hc.DocsPath = APIPrefix + "/docs"
 	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"session": {Type: "apiKey", In: "cookie", Name: cfg.CookieName},
 		"token":   {Type: "http", Scheme: "bearer", Description: "a personal access token, ezs_pat_…"},
