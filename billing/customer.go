@@ -86,3 +86,8 @@ func (s *Service) Customer(ctx context.Context, id int64) (*Customer, error) {
 func (s *Service) PendingOrders(ctx context.Context) ([]*Subscription, error) {
 	return s.store.ListPendingCreatedBefore(ctx, s.now())
 }
+
+// TaxRates returns every tax rate, for staff.
+func (s *Service) TaxRates(ctx context.Context) (TaxTable, error) {
+	return s.store.ListTaxRates(ctx)
+}

@@ -364,6 +364,19 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if detail.Email != "ada@example.com" {
 		t.Fatalf("customer detail: %+v", detail)
 	}
+	ops.want(http.StatusUnprocessableEntity, "POST", "/admin/tax-rates",
+		map[string]any{"country": "DE", "name": "MwSt", "rate": "lots", "valid_from": "2026-01-01T00:00:00Z"}, &problem)
+	if problem.Errors[0].Location != "body.rate" {
+		t.Fatalf("bad rate refused with %+v", problem)
+	}
+	ops.want(http.StatusCreated, "POST", "/admin/tax-rates", map[string]any{"country": "DE", "name": "MwSt", "rate": "19", "valid_from": "2026-01-01T00:00:00Z"}, nil)
+	var rates struct {
+		TaxRates []struct{ Country, Rate string } `json:"tax_rates"`
+	}
+	ops.want(http.StatusOK, "GET", "/admin/tax-rates", nil, &rates)
+	if len(rates.TaxRates) != 1 || rates.TaxRates[0].Rate != "19" {
+		t.Fatalf("tax rates: %+v", rates)
+	}
 	var pending struct{ Subscriptions []any }
 	ops.want(http.StatusOK, "GET", "/admin/orders/pending", nil, &pending)
 	if len(pending.Subscriptions) != 0 {
