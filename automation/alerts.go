@@ -116,5 +116,5 @@ func (n *Notifications) payloadAlert(title string, severity discord.Severity, j 
 }
 
 func (n *Notifications) alert(title string, severity discord.Severity, j *platform.Job, fields ...discord.Field) discord.Alert {
-	return discord.Alert{Title: title, Severity: severity, Fields: fields, Time: j.CreatedAt, URL: n.Site.URL + "/admin"}
+	return discord.Alert{Title: title, Severity: severity, Fields: fields, Time: j.CreatedAt, URL: n.Site.AdminURL}
 }

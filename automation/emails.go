@@ -78,7 +78,7 @@ func (n *Notifications) serviceEmail(kind notify.Kind) func(ctx context.Context,
 			return email{}, err
 		}
 		if kind == notify.KindServiceSuspended {
-			data["ResolveURL"] = n.Site.URL + "/invoices"
+			data["ResolveURL"] = n.Site.URL + "/" // the dashboard lists open invoices to pay
 		}
 		return email{kind: kind, to: cust.Email, data: data}, nil
 	}
@@ -107,7 +107,7 @@ func (n *Notifications) invoice(ctx context.Context, j *platform.Job) (*billing.
 	data := notify.Data{
 		"CustomerName": name, "InvoiceNumber": inv.Number,
 		"Amount":     billing.Money{Amount: inv.AmountDue(), Currency: inv.Currency}.String(),
-		"InvoiceURL": n.Site.URL + "/invoices/" + fmt.Sprint(inv.ID),
+		"InvoiceURL": n.Site.URL + "/?invoice=" + fmt.Sprint(inv.ID), // the dashboard, where it is paid
 	}
 	return inv, cust, data, nil
 }
@@ -197,7 +197,7 @@ func (n *Notifications) welcome(ctx context.Context, j *platform.Job) (email, er
 	if err != nil {
 		return email{}, err
 	}
-	return email{kind: notify.KindWelcome, to: cust.Email, data: notify.Data{"CustomerName": name, "LoginURL": n.Site.URL + "/login"}}, nil
+	return email{kind: notify.KindWelcome, to: cust.Email, data: notify.Data{"CustomerName": name, "LoginURL": n.Site.URL + "/sign-in"}}, nil
 }
 
 // link emails a one-time link: the token travels sealed in the job and is

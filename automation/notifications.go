@@ -21,8 +21,11 @@ type Alerter interface {
 // Site is what every email says about us.
 type Site struct {
 	CompanyName string
-	// URL is the customer area's base URL, without a trailing slash.
+	// URL is the customer area's base URL, without a trailing slash; the
+	// emails' links are its pages (/sign-in, /verify-email, ...).
 	URL string
+	// AdminURL is the admin panel's address, which staff alerts link to.
+	AdminURL string
 	// PanelURLs links each platform's control panel, for "service ready".
 	PanelURLs map[provisioning.Platform]string
 	// LargeOrder is the first-invoice total, per currency in minor units,

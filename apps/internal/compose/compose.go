@@ -108,10 +108,17 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 		return nil, err
 	}
 	pdfs := &automation.PDFs{Documents: store, Render: invoicepdf.Render, Clock: clock}
+	site := cfg.Site
+	if site.URL == "" {
+		site.URL = cfg.Web.publicURL() + "/account"
+	}
+	if site.AdminURL == "" {
+		site.AdminURL = cfg.Web.publicURL() + "/admin"
+	}
 	deps := automation.Deps{
 		Store: store, Billing: bill, Provisioning: manager, Clock: clock,
 		Notifications: &automation.Notifications{
-			Site: cfg.Site, Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
+			Site: site, Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
 			Billing: store, Identity: store.Identity(), Provisioning: manager, Services: store.Provisioning(),
 			Links: keys, PDFs: pdfs, Clock: clock,
 		},
