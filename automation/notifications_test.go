@@ -90,7 +90,7 @@ func TestOrderEmailsAndAlerts(t *testing.T) {
 			t.Fatalf("attached PDF does not show %q:\n%s", want, pdfText)
 		}
 	}
-	stored, err := s.InvoicePDF(ctx, inv.ID)
+	stored, err := s.InvoicePDF(ctx, inv.ID, "open")
 	if err != nil || len(stored) == 0 {
 		t.Fatalf("the rendered PDF was not stored: %v", err)
 	}

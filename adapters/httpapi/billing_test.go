@@ -162,6 +162,7 @@ func TestPayNowOverHTTP(t *testing.T) {
 	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
 		svc.Billing, svc.Catalog, svc.Cards, svc.Clock = bill, s, gw, clock
 		svc.ExchangeRates = &billing.ExchangeRates{Base: "EUR"}
+		svc.PDFs = &automation.PDFs{Documents: s, Render: invoicepdf.Render, Clock: clock}
 	})
 	big := &billing.Plan{Code: "vps-big", Name: "VPS big", Type: billing.ServiceVPS, Status: billing.PlanActive,
 		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 2700}}}
@@ -203,11 +204,20 @@ func TestPayNowOverHTTP(t *testing.T) {
 	ada.want(http.StatusNoContent, "PUT", fmt.Sprintf("/account/payment-methods/%d/default", visa.ID), nil, nil)
 	eve := e.customer("eve@example.com")
 	eve.want(http.StatusNotFound, "POST", pay, nil, nil)
+	pdfPath := fmt.Sprintf("/account/invoices/%d/pdf", placed.Invoice.ID)
+	openPDF := ada.raw(t, "GET", pdfPath)
 	ada.want(http.StatusOK, "POST", pay, nil, &res)
 	if res.Status != "succeeded" || res.Invoice.Status != "paid" || visa.Last4 != "4242" {
 		t.Fatalf("pay with visa: %+v (card %+v)", res, visa)
 	}
 	ada.want(http.StatusConflict, "POST", pay, nil, nil)
+	// Once paid, the download is a new rendering (with the PAID stamp);
+	// the open one, as emailed, is kept as it was.
+	paidPDF := ada.raw(t, "GET", pdfPath)
+	keptOpen, err := s.InvoicePDF(ctx, placed.Invoice.ID, "open")
+	if bytes.Equal(paidPDF, openPDF) || err != nil || !bytes.Equal(keptOpen, openPDF) {
+		t.Fatalf("paid PDF same as open: %v; open kept: %v (%v)", bytes.Equal(paidPDF, openPDF), bytes.Equal(keptOpen, openPDF), err)
+	}
 	succeeded := 0
 	for _, c := range gw.Charges() {
 		if c.Status == billing.ChargeSucceeded {

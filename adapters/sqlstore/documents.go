@@ -7,16 +7,17 @@ import (
 	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
 )
 
-// InvoicePDF returns an invoice's stored PDF; ENOTFOUND when none was
-// rendered yet.
-func (s *Store) InvoicePDF(ctx context.Context, invoiceID int64) ([]byte, error) {
-	pdf, err := s.q.InvoiceDocumentGet(ctx, invoiceID)
+// InvoicePDF returns an invoice's PDF as rendered in the given status;
+// ENOTFOUND when it was not rendered in that status yet.
+func (s *Store) InvoicePDF(ctx context.Context, invoiceID int64, status string) ([]byte, error) {
+	pdf, err := s.q.InvoiceRenderingGet(ctx, dbsqlc.InvoiceRenderingGetParams{InvoiceID: invoiceID, Status: status})
 	return pdf, s.translate(err, "invoice PDF")
 }
 
-// SaveInvoicePDF stores an invoice's PDF once; a second save is an
-// ECONFLICT, so the first rendering is the one that stays.
-func (s *Store) SaveInvoicePDF(ctx context.Context, invoiceID int64, pdf []byte, now time.Time) error {
-	err := s.writeQ().InvoiceDocumentInsert(ctx, dbsqlc.InvoiceDocumentInsertParams{InvoiceID: invoiceID, Pdf: pdf, CreatedAt: now.UTC()})
+// SaveInvoicePDF keeps an invoice's PDF as rendered in a status, once: a
+// second save for the same status is an ECONFLICT, so the first rendering
+// is the one that stays.
+func (s *Store) SaveInvoicePDF(ctx context.Context, invoiceID int64, status string, pdf []byte, now time.Time) error {
+	err := s.writeQ().InvoiceRenderingInsert(ctx, dbsqlc.InvoiceRenderingInsertParams{InvoiceID: invoiceID, Status: status, Pdf: pdf, CreatedAt: now.UTC()})
 	return s.translate(err, "invoice PDF")
 }

@@ -1,5 +1,5 @@
--- name: InvoiceDocumentGet :one
-SELECT pdf FROM invoice_documents WHERE invoice_id = ?;
+-- name: InvoiceRenderingGet :one
+SELECT pdf FROM invoice_renderings WHERE invoice_id = ? AND status = ?;
 
--- name: InvoiceDocumentInsert :exec
-INSERT INTO invoice_documents (invoice_id, pdf, created_at) VALUES (?, ?, ?);
+-- name: InvoiceRenderingInsert :exec
+INSERT INTO invoice_renderings (invoice_id, status, pdf, created_at) VALUES (?, ?, ?, ?);

@@ -126,12 +126,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.gatewaySubscriptionListStmt, err = db.PrepareContext(ctx, gatewaySubscriptionList); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewaySubscriptionList: %w", err)
 	}
-	if q.invoiceDocumentGetStmt, err = db.PrepareContext(ctx, invoiceDocumentGet); err != nil {
-		return nil, fmt.Errorf("error preparing query InvoiceDocumentGet: %w", err)
-	}
-	if q.invoiceDocumentInsertStmt, err = db.PrepareContext(ctx, invoiceDocumentInsert); err != nil {
-		return nil, fmt.Errorf("error preparing query InvoiceDocumentInsert: %w", err)
-	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -152,6 +146,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.invoiceListOpenDueByStmt, err = db.PrepareContext(ctx, invoiceListOpenDueBy); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceListOpenDueBy: %w", err)
+	}
+	if q.invoiceRenderingGetStmt, err = db.PrepareContext(ctx, invoiceRenderingGet); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceRenderingGet: %w", err)
+	}
+	if q.invoiceRenderingInsertStmt, err = db.PrepareContext(ctx, invoiceRenderingInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceRenderingInsert: %w", err)
 	}
 	if q.invoiceUpdateStmt, err = db.PrepareContext(ctx, invoiceUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceUpdate: %w", err)
@@ -700,16 +700,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing gatewaySubscriptionListStmt: %w", cerr)
 		}
 	}
-	if q.invoiceDocumentGetStmt != nil {
-		if cerr := q.invoiceDocumentGetStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing invoiceDocumentGetStmt: %w", cerr)
-		}
-	}
-	if q.invoiceDocumentInsertStmt != nil {
-		if cerr := q.invoiceDocumentInsertStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing invoiceDocumentInsertStmt: %w", cerr)
-		}
-	}
 	if q.invoiceGetByIDStmt != nil {
 		if cerr := q.invoiceGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceGetByIDStmt: %w", cerr)
@@ -743,6 +733,16 @@ func (q *Queries) Close() error {
 	if q.invoiceListOpenDueByStmt != nil {
 		if cerr := q.invoiceListOpenDueByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceListOpenDueByStmt: %w", cerr)
+		}
+	}
+	if q.invoiceRenderingGetStmt != nil {
+		if cerr := q.invoiceRenderingGetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceRenderingGetStmt: %w", cerr)
+		}
+	}
+	if q.invoiceRenderingInsertStmt != nil {
+		if cerr := q.invoiceRenderingInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceRenderingInsertStmt: %w", cerr)
 		}
 	}
 	if q.invoiceUpdateStmt != nil {
@@ -1438,8 +1438,6 @@ type Queries struct {
 	gatewayEventInsertStmt                   *sql.Stmt
 	gatewaySubscriptionInsertStmt            *sql.Stmt
 	gatewaySubscriptionListStmt              *sql.Stmt
-	invoiceDocumentGetStmt                   *sql.Stmt
-	invoiceDocumentInsertStmt                *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemInsertStmt                    *sql.Stmt
@@ -1447,6 +1445,8 @@ type Queries struct {
 	invoiceListByCustomerStmt                *sql.Stmt
 	invoiceListBySubscriptionStmt            *sql.Stmt
 	invoiceListOpenDueByStmt                 *sql.Stmt
+	invoiceRenderingGetStmt                  *sql.Stmt
+	invoiceRenderingInsertStmt               *sql.Stmt
 	invoiceUpdateStmt                        *sql.Stmt
 	jobBuryStmt                              *sql.Stmt
 	jobCompleteStmt                          *sql.Stmt
@@ -1611,8 +1611,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
 		gatewaySubscriptionInsertStmt:            q.gatewaySubscriptionInsertStmt,
 		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
-		invoiceDocumentGetStmt:                   q.invoiceDocumentGetStmt,
-		invoiceDocumentInsertStmt:                q.invoiceDocumentInsertStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,
@@ -1620,6 +1618,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceListByCustomerStmt:                q.invoiceListByCustomerStmt,
 		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
 		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
+		invoiceRenderingGetStmt:                  q.invoiceRenderingGetStmt,
+		invoiceRenderingInsertStmt:               q.invoiceRenderingInsertStmt,
 		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
 		jobBuryStmt:                              q.jobBuryStmt,
 		jobCompleteStmt:                          q.jobCompleteStmt,

@@ -10,28 +10,39 @@ import (
 	"time"
 )
 
-const invoiceDocumentGet = `-- name: InvoiceDocumentGet :one
-SELECT pdf FROM invoice_documents WHERE invoice_id = ?
+const invoiceRenderingGet = `-- name: InvoiceRenderingGet :one
+SELECT pdf FROM invoice_renderings WHERE invoice_id = ? AND status = ?
 `
 
-func (q *Queries) InvoiceDocumentGet(ctx context.Context, invoiceID int64) ([]byte, error) {
-	row := q.queryRow(ctx, q.invoiceDocumentGetStmt, invoiceDocumentGet, invoiceID)
+type InvoiceRenderingGetParams struct {
+	InvoiceID int64
+	Status    string
+}
+
+func (q *Queries) InvoiceRenderingGet(ctx context.Context, arg InvoiceRenderingGetParams) ([]byte, error) {
+	row := q.queryRow(ctx, q.invoiceRenderingGetStmt, invoiceRenderingGet, arg.InvoiceID, arg.Status)
 	var pdf []byte
 	err := row.Scan(&pdf)
 	return pdf, err
 }
 
-const invoiceDocumentInsert = `-- name: InvoiceDocumentInsert :exec
-INSERT INTO invoice_documents (invoice_id, pdf, created_at) VALUES (?, ?, ?)
+const invoiceRenderingInsert = `-- name: InvoiceRenderingInsert :exec
+INSERT INTO invoice_renderings (invoice_id, status, pdf, created_at) VALUES (?, ?, ?, ?)
 `
 
-type InvoiceDocumentInsertParams struct {
+type InvoiceRenderingInsertParams struct {
 	InvoiceID int64
+	Status    string
 	Pdf       []byte
 	CreatedAt time.Time
 }
 
-func (q *Queries) InvoiceDocumentInsert(ctx context.Context, arg InvoiceDocumentInsertParams) error {
-	_, err := q.exec(ctx, q.invoiceDocumentInsertStmt, invoiceDocumentInsert, arg.InvoiceID, arg.Pdf, arg.CreatedAt)
+func (q *Queries) InvoiceRenderingInsert(ctx context.Context, arg InvoiceRenderingInsertParams) error {
+	_, err := q.exec(ctx, q.invoiceRenderingInsertStmt, invoiceRenderingInsert,
+		arg.InvoiceID,
+		arg.Status,
+		arg.Pdf,
+		arg.CreatedAt,
+	)
 	return err
 }

@@ -179,12 +179,6 @@ type Invoice struct {
 	RenewalKey       sql.NullString
 }
 
-type InvoiceDocument struct {
-	InvoiceID int64
-	Pdf       []byte
-	CreatedAt time.Time
-}
-
 type InvoiceItem struct {
 	ID          int64
 	InvoiceID   int64
@@ -197,6 +191,13 @@ type InvoiceItem struct {
 	TaxAmount   int64
 	PeriodStart sql.NullTime
 	PeriodEnd   sql.NullTime
+}
+
+type InvoiceRendering struct {
+	InvoiceID int64
+	Status    string
+	Pdf       []byte
+	CreatedAt time.Time
 }
 
 type InvoiceSequence struct {

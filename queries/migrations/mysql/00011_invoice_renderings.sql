@@ -1,0 +1,25 @@
+-- An invoice's PDF is kept once per state it was rendered in: the open
+-- invoice's file is the one emailed, and a download after payment shows
+-- the PAID stamp. Rows of the first table were rendered while open.
+
+-- +goose Up
+CREATE TABLE invoice_renderings (
+    invoice_id BIGINT   NOT NULL,
+    status     VARCHAR(32) NOT NULL,
+    pdf        MEDIUMBLOB NOT NULL,
+    created_at DATETIME NOT NULL,
+    PRIMARY KEY (invoice_id, status)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+INSERT INTO invoice_renderings (invoice_id, status, pdf, created_at)
+SELECT invoice_id, 'open', pdf, created_at FROM invoice_documents;
+DROP TABLE invoice_documents;
+
+-- +goose Down
+CREATE TABLE invoice_documents (
+    invoice_id BIGINT   NOT NULL PRIMARY KEY,
+    pdf        MEDIUMBLOB NOT NULL,
+    created_at DATETIME NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+INSERT INTO invoice_documents (invoice_id, pdf, created_at)
+SELECT invoice_id, pdf, created_at FROM invoice_renderings WHERE status = 'open';
+DROP TABLE invoice_renderings;
