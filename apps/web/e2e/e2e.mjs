@@ -1,8 +1,10 @@
 // End-to-end browser test of the web app: a customer signs up, orders a
 // VPS with a coupon, pays, sees it active, downloads the invoice and sets
-// up an authenticator; then staff sign in, set up their authenticator,
-// see the order in analytics, suspend the service, find it in the audit
-// log, and add and use a passkey through Chromium's virtual authenticator.
+// up an authenticator app on the Security page; then staff sign in, set up
+// their authenticator, see the order in analytics, suspend the service,
+// find it in the audit log, add, rename, use and remove a passkey on the
+// Security page through Chromium's virtual authenticator, and remove their
+// authenticator app there.
 //
 // It builds and starts nothing: scripts/test-e2e.sh starts the app and
 // Mailpit and passes them in the environment:
@@ -129,7 +131,7 @@ function field(page, test) {
   return page.locator(`[data-test="${test}"] input`).first()
 }
 
-/** Calls the REST API from the page, with its session cookie. */
+/** Calls the REST API from the page, with its session cookie (to check what the UI did). */
 async function apiFromPage(page, method, path, body) {
   const res = await page.evaluate(
     async ({ method, path, body }) => {
@@ -146,77 +148,6 @@ async function apiFromPage(page, method, path, body) {
   )
   if (res.status >= 400) fail(`${method} ${path} answered ${res.status}: ${res.text}`)
   return res.text ? JSON.parse(res.text) : undefined
-}
-
-// Runs in the page: a WebAuthn ceremony through the API. kind is
-// 'register' (POST /account/passkeys/begin, navigator.credentials.create,
-// POST /account/passkeys/finish) or 'login' (POST /auth/passkey/begin,
-// navigator.credentials.get, POST /auth/passkey/finish). Binary fields of
-// the options are base64url in JSON and ArrayBuffers in the browser.
-async function passkeyCeremonyInPage({ kind, name }) {
-  const b64uToBuf = (s) => {
-    const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)
-    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer
-  }
-  const bufToB64u = (b) => {
-    if (b === null || b === undefined) return undefined
-    let s = ''
-    for (const x of new Uint8Array(b)) s += String.fromCharCode(x)
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-  }
-  const post = async (path, body) => {
-    const r = await fetch('/api/v1' + path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await r.text()
-    if (!r.ok) throw new Error(`POST ${path} answered ${r.status}: ${text}`)
-    return text ? JSON.parse(text) : undefined
-  }
-  const paths =
-    kind === 'register'
-      ? { begin: '/account/passkeys/begin', finish: '/account/passkeys/finish' }
-      : { begin: '/auth/passkey/begin', finish: '/auth/passkey/finish' }
-  const { options } = await post(paths.begin)
-  const pk = options.publicKey ?? options
-  pk.challenge = b64uToBuf(pk.challenge)
-  let credential
-  if (kind === 'register') {
-    pk.user.id = b64uToBuf(pk.user.id)
-    for (const c of pk.excludeCredentials ?? []) c.id = b64uToBuf(c.id)
-    const cred = await navigator.credentials.create({ publicKey: pk })
-    credential = {
-      id: cred.id,
-      rawId: bufToB64u(cred.rawId),
-      type: cred.type,
-      authenticatorAttachment: cred.authenticatorAttachment ?? undefined,
-      clientExtensionResults: cred.getClientExtensionResults(),
-      response: {
-        clientDataJSON: bufToB64u(cred.response.clientDataJSON),
-        attestationObject: bufToB64u(cred.response.attestationObject),
-        transports: cred.response.getTransports ? cred.response.getTransports() : undefined,
-      },
-    }
-  } else {
-    for (const c of pk.allowCredentials ?? []) c.id = b64uToBuf(c.id)
-    const cred = await navigator.credentials.get({ publicKey: pk, mediation: options.mediation || undefined })
-    credential = {
-      id: cred.id,
-      rawId: bufToB64u(cred.rawId),
-      type: cred.type,
-      authenticatorAttachment: cred.authenticatorAttachment ?? undefined,
-      clientExtensionResults: cred.getClientExtensionResults(),
-      response: {
-        clientDataJSON: bufToB64u(cred.response.clientDataJSON),
-        authenticatorData: bufToB64u(cred.response.authenticatorData),
-        signature: bufToB64u(cred.response.signature),
-        userHandle: bufToB64u(cred.response.userHandle),
-      },
-    }
-  }
-  return post(paths.finish, kind === 'register' ? { name, credential } : { credential })
 }
 
 // ------------------------------------------------------------------ steps
@@ -380,23 +311,39 @@ await step('the service becomes active on the dashboard', async () => {
   console.log(`     service #${serviceID}`)
 })
 
-await step('enrol TOTP (API from the page: the account area has no page for it)', async () => {
-  const setup = await apiFromPage(page, 'POST', '/account/second-factor/totp')
-  checkOtpauth(setup.otpauth_url)
-  const res = await apiFromPage(page, 'POST', '/account/second-factor/totp/confirm', { code: totp(setup.secret) })
-  if (!res?.recovery_codes?.length) fail(`no recovery codes after confirming TOTP: ${JSON.stringify(res)}`)
-  // Sign out and back in through the UI, which now asks for the code.
+let totpSecret = ''
+await step('set up an authenticator app on the Security page', async () => {
+  await page.locator('[data-test="nav-security"]').click()
+  await page.waitForURL('**/account/security')
+  const status = page.locator('[data-test="security-totp-status"]')
+  if ((await status.innerText()).trim() !== 'off') fail(`the authenticator app shows ${await status.innerText()} before setting one up`)
+  await page.locator('[data-test="security-totp-setup"]').click()
+  const secretField = field(page, 'totp-secret')
+  await secretField.waitFor()
+  const secret = await secretField.inputValue()
+  checkOtpauth(await field(page, 'totp-url').inputValue())
+  await field(page, 'totp-code').fill(totp(secret))
+  await page.locator('[data-test="totp-confirm"]').click()
+  const codes = (await page.locator('[data-test="recovery-codes"]').innerText()).split('\n').filter((c) => c.trim())
+  if (codes.length === 0) fail('no recovery codes after confirming the authenticator app')
+  await page.locator('[data-test="totp-enrol-done"]').click()
+  await page.locator('[data-test="security-totp-status"]', { hasText: 'on' }).waitFor()
+  await page.locator('[data-test="security-totp-remove"]').waitFor()
+  console.log(`     ${codes.length} recovery codes`)
+  totpSecret = secret
+})
+
+await step('sign out and in again: the code is asked for', async () => {
+  const secret = totpSecret
   await page.locator('[data-test="sign-out"]').click()
   await page.locator('[data-test="login-email"]').waitFor()
   await field(page, 'login-email').fill(customerEmail)
   await field(page, 'login-password').fill(customerPassword)
   await page.locator('[data-test="login-submit"]').click()
   // The confirming code's step is spent; the next step's code is accepted (one step of skew).
-  await field(page, 'second-factor-code').fill(totp(setup.secret, 1))
+  await field(page, 'second-factor-code').fill(totp(secret, 1))
   await page.locator('[data-test="second-factor-submit"]').click()
   await page.locator('[data-test="signed-in-as"]', { hasText: customerEmail }).waitFor()
-  await page.locator('[data-test="sign-out"]').click()
-  await page.locator('[data-test="login-email"]').waitFor()
 })
 
 // ---- staff, in a fresh browser context with a virtual authenticator
@@ -468,35 +415,84 @@ await step('audit log has service.suspend', async () => {
 
 let cdp
 let authenticatorId = ''
-await step('register a passkey (API from the page: the SPA has no passkey UI)', async () => {
+await step('add a passkey on the Security page (virtual authenticator)', async () => {
   cdp = await staff.newCDPSession(page)
   await cdp.send('WebAuthn.enable')
   ;({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
   }))
-  const key = await page.evaluate(passkeyCeremonyInPage, { kind: 'register', name: 'e2e virtual authenticator' })
+  await page.locator('[data-test="nav-security"]').click()
+  await page.waitForURL('**/admin/security')
+  await page.locator('[data-test="no-passkeys"]').waitFor()
+  await field(page, 'passkey-name').fill('e2e key')
+  await page.locator('[data-test="passkey-add"]').click()
+  await page.locator('[data-test="passkey-added"]').waitFor()
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
   if (credentials.length !== 1 || !credentials[0].isResidentCredential) fail(`the virtual authenticator holds ${JSON.stringify(credentials)}`)
-  const { passkeys } = await apiFromPage(page, 'GET', '/account/passkeys')
-  if (!passkeys.some((p) => p.id === key.id)) fail(`passkey ${key.id} is not listed: ${JSON.stringify(passkeys)}`)
-  console.log(`     passkey #${key.id} "${key.name}"`)
+  const row = page.locator('[data-test="passkey-row"]')
+  await row.filter({ hasText: 'e2e key' }).waitFor()
+  if ((await row.count()) !== 1) fail(`${await row.count()} passkeys listed, want 1`)
+  // Rename it through its dialog.
+  await row.locator('[data-test="passkey-rename"]').click()
+  await field(page, 'passkey-rename-name').fill('e2e virtual authenticator')
+  await page.locator('[data-test="passkey-rename-save"]').click()
+  await page.locator('[data-test="passkey-rename-dialog"]').waitFor({ state: 'detached' })
+  await row.locator('[data-test="passkey-row-name"]', { hasText: 'e2e virtual authenticator' }).waitFor()
+  if ((await row.locator('[data-test="passkey-row-used"]').innerText()).trim() !== 'never') fail('a new passkey shows a last use')
+  console.log(`     passkey #${await row.getAttribute('data-passkey-id')} "${await row.locator('[data-test="passkey-row-name"]').innerText()}"`)
 })
 
 await step('sign out, sign in with the passkey', async () => {
   await page.locator('[data-test="sign-out"]').click()
   await page.locator('[data-test="login-email"]').waitFor()
-  const res = await page.evaluate(passkeyCeremonyInPage, { kind: 'login' })
-  if (res?.user?.email !== adminEmail) fail(`passkey login signed in as ${JSON.stringify(res?.user)}`)
+  await page.locator('[data-test="passkey-sign-in"]').click()
+  // The admin panel lets the session in without asking for a code.
+  await page.locator('[data-test="metric-mrr"]').waitFor()
+  await page.locator('[data-test="signed-in-as"]', { hasText: adminEmail }).waitFor()
+  if (!/\/admin\/$/.test(page.url())) fail(`after the passkey sign-in the page is ${page.url()}`)
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
   if (!(credentials[0]?.signCount > 0)) fail(`the virtual authenticator did not sign: ${JSON.stringify(credentials)}`)
   const me = await apiFromPage(page, 'GET', '/auth/me')
   if (!me.second_factor_passed) fail(`a passkey login did not pass the second factor: ${JSON.stringify(me)}`)
-  // The admin panel lets the session in without asking for a code.
-  await page.goto('/admin/')
+  await page.locator('[data-test="nav-security"]').click()
+  await page.waitForURL('**/admin/security')
+  const used = page.locator('[data-test="passkey-row"] [data-test="passkey-row-used"]')
+  await used.waitFor()
+  if ((await used.innerText()).trim() === 'never') fail('the passkey does not record its use')
+})
+
+await step('sign out, password and the passkey as second factor', async () => {
+  await page.locator('[data-test="sign-out"]').click()
+  await field(page, 'login-email').fill(adminEmail)
+  await field(page, 'login-password').fill(adminPassword)
+  await page.locator('[data-test="login-submit"]').click()
+  await page.locator('[data-test="second-factor-passkey"]').click()
   await page.locator('[data-test="metric-mrr"]').waitFor()
   await page.locator('[data-test="signed-in-as"]', { hasText: adminEmail }).waitFor()
-  const { passkeys } = await apiFromPage(page, 'GET', '/account/passkeys')
-  if (!passkeys.some((p) => p.last_used_at)) fail(`no passkey records its use: ${JSON.stringify(passkeys)}`)
+  await page.locator('[data-test="nav-security"]').click()
+  await page.waitForURL('**/admin/security')
+})
+
+await step('remove the passkey', async () => {
+  await page.locator('[data-test="passkey-row"] [data-test="passkey-remove"]').click()
+  await page.locator('[data-test="passkey-remove-dialog"]').waitFor()
+  await page.locator('[data-test="passkey-remove-cancel"]').click()
+  await page.locator('[data-test="passkey-remove-dialog"]').waitFor({ state: 'detached' })
+  if ((await page.locator('[data-test="passkey-row"]').count()) !== 1) fail('cancelling the removal removed the passkey')
+  await page.locator('[data-test="passkey-row"] [data-test="passkey-remove"]').click()
+  await page.locator('[data-test="passkey-remove-dialog"]').waitFor()
+  await page.locator('[data-test="passkey-remove-confirm"]').click()
+  await page.locator('[data-test="passkey-remove-dialog"]').waitFor({ state: 'detached' })
+  await page.locator('[data-test="no-passkeys"]').waitFor()
+})
+
+await step('remove the authenticator app', async () => {
+  await page.locator('[data-test="security-totp-remove"]').click()
+  await page.locator('[data-test="security-totp-remove-dialog"]').waitFor()
+  await page.locator('[data-test="security-totp-remove-confirm"]').click()
+  await page.locator('[data-test="security-totp-remove-dialog"]').waitFor({ state: 'detached' })
+  await page.locator('[data-test="security-totp-status"]', { hasText: 'off' }).waitFor()
+  await page.locator('[data-test="security-totp-setup"]').waitFor()
 })
 
 await browser.close()

@@ -8,5 +8,6 @@ export const accountRoutes: RouteRecordRaw[] = [
   { path: '/services/:id(\\d+)', name: 'service', component: () => import('./ServicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/checkout', name: 'checkout', component: () => import('./CheckoutPage.vue') },
   { path: '/payment-methods', name: 'payment-methods', component: () => import('./PaymentMethodsPage.vue'), meta: { nav: 'Payment methods' } },
+  { path: '/security', name: 'security', component: () => import('../auth/SecurityPage.vue'), meta: { nav: 'Security' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue') },
 ]

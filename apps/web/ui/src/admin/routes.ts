@@ -6,5 +6,6 @@ export const adminRoutes: RouteRecordRaw[] = [
   { path: '/services', name: 'services', component: () => import('./ServicesPage.vue'), meta: { nav: 'Services' } },
   { path: '/automation', name: 'automation', component: () => import('./AutomationPage.vue'), meta: { nav: 'Automation' } },
   { path: '/audit', name: 'audit', component: () => import('./AuditPage.vue'), meta: { nav: 'Audit log' } },
+  { path: '/security', name: 'security', component: () => import('../auth/SecurityPage.vue'), meta: { nav: 'Security' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue') },
 ]

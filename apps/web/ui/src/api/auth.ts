@@ -43,6 +43,7 @@ export const auth = {
   passRecoveryCode: (code: string) => api.post('/auth/second-factor/recovery-code', { code }),
   beginTOTP: () => api.post<TOTPSetup>('/account/second-factor/totp'),
   confirmTOTP: (code: string) => api.post<{ recovery_codes: string[] | null }>('/account/second-factor/totp/confirm', { code }),
+  removeTOTP: () => api.delete('/account/second-factor/totp'),
   stopImpersonating: () => api.post<{ user: User }>('/auth/impersonation/stop'),
 }
 

@@ -86,6 +86,7 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T = void>(path: string, body?: unknown) => request<T>('POST', path, body),
   put: <T = void>(path: string, body?: unknown) => request<T>('PUT', path, body),
+  patch: <T = void>(path: string, body?: unknown) => request<T>('PATCH', path, body),
   delete: (path: string) => request<void>('DELETE', path),
 }
 
