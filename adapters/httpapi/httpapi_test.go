@@ -473,8 +473,17 @@ func TestPasskeysOverHTTP(t *testing.T) {
 			}
 			return resp
 		}
-		if got := c.ceremony("/account/passkeys/begin", "/account/passkeys/finish", register, map[string]any{"name": "Phone"}, nil); got != http.StatusCreated {
-			t.Fatalf("registering a passkey: %d", got)
+		// A bad name is refused before the ceremony is used up: the same
+		// credential goes through once the name is fixed.
+		var begun struct{ Options json.RawMessage }
+		c.want(http.StatusOK, "POST", "/account/passkeys/begin", nil, &begun)
+		var created map[string]any
+		if err := json.Unmarshal(register(begun.Options), &created); err != nil {
+			t.Fatal(err)
+		}
+		c.want(http.StatusUnprocessableEntity, "POST", "/account/passkeys/finish", map[string]any{"name": "  ", "credential": created}, nil)
+		if got := c.do("POST", "/account/passkeys/finish", map[string]any{"name": "Phone", "credential": created}, nil); got != http.StatusCreated {
+			t.Fatalf("registering a passkey after fixing its name: %d", got)
 		}
 		var keys struct{ Passkeys []struct{ Name string } }
 		c.want(http.StatusOK, "GET", "/account/passkeys", nil, &keys)

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -142,6 +143,11 @@ func (s *Server) registerPasskeys() {
 		Summary: "Finish adding a passkey", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *credentialInput) (*struct{ Body passkeyBody }, error) {
 		p := principalFrom(ctx)
+		// The name is checked before the ceremony's state is used up, so
+		// a bad name can be fixed and sent again with the same credential.
+		if _, err := passkey.ValidName(in.Body.Name); err != nil {
+			return nil, apiError(s.log, err)
+		}
 		state, cred, err := s.ceremonyAnswer(ctx, in, p.user.ID)
 		if err != nil {
 			return nil, apiError(s.log, err)

@@ -51,7 +51,7 @@ func (s *Service) BeginRegistration(ctx context.Context, user *identity.User) (o
 // field "name" the caller may keep the state and let the user correct
 // the name; after any other outcome it must delete the state.
 func (s *Service) FinishRegistration(ctx context.Context, user *identity.User, state []byte, name string, response []byte) (*identity.Passkey, error) {
-	name, err := validName(name)
+	name, err := ValidName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -84,10 +84,10 @@ func (s *Service) FinishRegistration(ctx context.Context, user *identity.User, s
 	return pk, nil
 }
 
-// validName returns name trimmed, or an EINVALID error on field "name"
+// ValidName returns name trimmed, or an EINVALID error on field "name"
 // when it is empty, too long, or holds control characters (which would
 // garble the list of passkeys the user sees).
-func validName(name string) (string, error) {
+func ValidName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
