@@ -217,3 +217,16 @@ func (s *Service) ownAccountOnly(a *Authenticated) error {
 	}
 	return nil
 }
+
+// AuthenticatorAppEnabled reports whether the user has a confirmed
+// authenticator app (TOTP), for their security settings page.
+func (s *Service) AuthenticatorAppEnabled(ctx context.Context, userID int64) (bool, error) {
+	totp, err := s.store.GetTOTP(ctx, userID)
+	if platform.ErrorCode(err) == platform.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !totp.ConfirmedAt.IsZero(), nil
+}

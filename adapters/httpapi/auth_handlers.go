@@ -104,6 +104,7 @@ type meOutput struct {
 		Impersonating  bool     `json:"impersonating" doc:"Staff are acting as this customer; the UI shows a banner."`
 		ImpersonatorID int64    `json:"impersonator_id,omitempty"`
 		SecondFactor   bool     `json:"second_factor_passed"`
+		TOTPEnabled    bool     `json:"totp_enabled" doc:"The account has an authenticator app set up."`
 	}
 }
 
@@ -163,6 +164,11 @@ func (s *Server) registerAuth() {
 		p := principalFrom(ctx)
 		out := &meOutput{}
 		out.Body.User = userOut(p.user)
+		totp, err := s.id.AuthenticatorAppEnabled(ctx, p.user.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out.Body.TOTPEnabled = totp
 		if p.auth != nil {
 			out.Body.ImpersonatorID = p.auth.Session.ImpersonatorID
 			out.Body.Impersonating = out.Body.ImpersonatorID != 0

@@ -240,7 +240,18 @@ func TestAdminRouteNeedsSecondFactor(t *testing.T) {
 		customer.want(http.StatusForbidden, "GET", "/admin/audit", nil, nil)
 		admin.want(http.StatusForbidden, "GET", "/admin/audit", nil, nil)
 		admin.want(http.StatusForbidden, "PUT", fmt.Sprintf("/admin/users/%d/status", who.User.ID), map[string]string{"status": "suspended"}, nil)
+		var factors struct {
+			TOTPEnabled bool `json:"totp_enabled"`
+		}
+		admin.want(http.StatusOK, "GET", "/auth/me", nil, &factors)
+		if factors.TOTPEnabled {
+			t.Fatal("totp_enabled before any authenticator was set up")
+		}
 		secret := admin.enrolTOTP()
+		admin.want(http.StatusOK, "GET", "/auth/me", nil, &factors)
+		if !factors.TOTPEnabled {
+			t.Fatal("totp_enabled is false after setting up an authenticator")
+		}
 		admin.want(http.StatusOK, "GET", "/admin/audit", nil, nil)
 		admin.want(http.StatusNoContent, "PUT", fmt.Sprintf("/admin/users/%d/status", who.User.ID), map[string]string{"status": "suspended"}, nil)
 		var audit struct {

@@ -13,6 +13,7 @@ export interface Me {
   impersonating: boolean
   impersonator_id?: number
   second_factor_passed: boolean
+  totp_enabled: boolean
 }
 
 export interface LoginResult {
