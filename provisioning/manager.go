@@ -16,7 +16,6 @@ import (
 type ServiceJob struct {
 	ServiceID      int64  `json:"service_id,omitempty"`
 	SubscriptionID int64  `json:"subscription_id,omitempty"`
-	PlanID         int64  `json:"plan_id,omitempty"`
 	AdminID        int64  `json:"admin_id,omitempty"`
 	Reason         string `json:"reason,omitempty"`
 }
@@ -336,7 +335,9 @@ func (m *Manager) Terminate(ctx context.Context, job ServiceJob) error {
 }
 
 // ChangePlan moves the resource to the subscription's new plan after the
-// change's invoice was paid.
+// change's invoice was paid. The subscription's plan, read now, is the one
+// applied rather than the plan named when the job was queued, so when two
+// changes race the later one wins on the panel too.
 func (m *Manager) ChangePlan(ctx context.Context, job ServiceJob) error {
 	svc, err := m.resolve(ctx, job)
 	if svc == nil || err != nil {
