@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,26 +45,15 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer, listening func(addr string)) error {
 	fs := flag.NewFlagSet("web", flag.ContinueOnError)
 	fs.SetOutput(out)
-	configPath := fs.String("config", "", "JSON configuration file (default: SQLite, demo data, sandbox gateway and panels)")
-	sqlitePath := fs.String("sqlite", "", "SQLite database file, overriding the configuration (default ./ezscale.db)")
-	mysqlDSN := fs.String("mysql", "", "MySQL DSN, overriding the configuration")
+	configFlags := compose.AddConfigFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	inProcessWorker := fs.Bool("worker", true, "run the job worker in this process")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *sqlitePath != "" && *mysqlDSN != "" {
-		return errors.New("-sqlite and -mysql are exclusive")
-	}
-	cfg, err := compose.LoadConfig(*configPath)
+	cfg, err := configFlags.Load()
 	if err != nil {
 		return err
-	}
-	if *sqlitePath != "" {
-		cfg.SQLite, cfg.MySQL = *sqlitePath, ""
-	}
-	if *mysqlDSN != "" {
-		cfg.MySQL = *mysqlDSN
 	}
 	logger := slog.New(slog.NewJSONHandler(out, nil))
 	p, err := compose.Open(ctx, cfg, logger)

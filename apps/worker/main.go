@@ -35,30 +35,19 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(out)
-	configPath := fs.String("config", "", "JSON configuration file (default: SQLite, sandbox gateway and panels)")
-	sqlitePath := fs.String("sqlite", "", "SQLite database file, overriding the configuration (default ./ezscale.db)")
-	mysqlDSN := fs.String("mysql", "", "MySQL DSN, overriding the configuration")
+	configFlags := compose.AddConfigFlags(fs)
 	name := fs.String("name", defaultName(), "this worker's name in job leases; unique per process")
 	poll := fs.Duration("poll", time.Second, "how long to wait between looks for due jobs")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9101); empty serves none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *sqlitePath != "" && *mysqlDSN != "" {
-		return errors.New("-sqlite and -mysql are exclusive")
-	}
 	if *poll <= 0 {
 		return errors.New("-poll must be positive")
 	}
-	cfg, err := compose.LoadConfig(*configPath)
+	cfg, err := configFlags.Load()
 	if err != nil {
 		return err
-	}
-	if *sqlitePath != "" {
-		cfg.SQLite, cfg.MySQL = *sqlitePath, ""
-	}
-	if *mysqlDSN != "" {
-		cfg.MySQL = *mysqlDSN
 	}
 	logger := slog.New(slog.NewTextHandler(out, nil))
 	p, err := compose.Open(ctx, cfg, logger)
