@@ -136,6 +136,17 @@ func parseAmount(field, s, currency string) (int64, error) {
 	return m.Amount, nil
 }
 
+// amountOn reads the request's "amount" in the currency of the invoice it
+// is paid or refunded on.
+func amountOn(ctx context.Context, b *billing.Service, invoiceID int64, amount string) (billing.Money, error) {
+	inv, err := b.Invoice(ctx, invoiceID)
+	if err != nil {
+		return billing.Money{}, err
+	}
+	minor, err := parseAmount("amount", amount, inv.Currency)
+	return billing.Money{Amount: minor, Currency: inv.Currency}, err
+}
+
 func (in *createPlanInput) plan() (*billing.Plan, error) {
 	b := in.Body
 	p := &billing.Plan{Code: b.Code, Name: b.Name, Type: billing.ServiceType(b.Type), Status: billing.PlanStatus(b.Status),
@@ -257,10 +268,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 			return nil, apiError(s.log, err)
 		}
 		out := &subscriptionsOutput{}
-		out.Body.Subscriptions = []subscriptionBody{}
-		for _, sub := range subs {
-			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
-		}
+		out.Body.Subscriptions = subscriptionsOut(subs)
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
@@ -293,10 +301,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		}
 		out := &customerDetailOutput{}
 		out.Body.ID, out.Body.Email, out.Body.Details, out.Body.TaxExempt = c.ID, c.Email, c.Details, c.Tax.Exempt
-		out.Body.Subscriptions = []subscriptionBody{}
-		for _, sub := range subs {
-			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
-		}
+		out.Body.Subscriptions = subscriptionsOut(subs)
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
@@ -307,12 +312,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &invoicesOutput{}
-		out.Body.Invoices = []invoiceBody{}
-		for _, inv := range invs {
-			out.Body.Invoices = append(out.Body.Invoices, invoiceOut(inv))
-		}
-		return out, nil
+		return invoicesOut(invs), nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "create-manual-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices", Tags: []string{"admin"},
@@ -366,16 +366,12 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 		Summary: "Record a bank transfer or other payment received outside a gateway", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *markPaidInput) (*struct{ Body invoiceBody }, error) {
 		return invoiceChange(ctx, in.request, in.ID, identity.PermInvoicesWrite, "invoice.payment", in.Body, func() (*billing.Invoice, error) {
-			inv, err := b.Invoice(ctx, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			amount, err := parseAmount("amount", in.Body.Amount, inv.Currency)
+			amount, err := amountOn(ctx, b, in.ID, in.Body.Amount)
 			if err != nil {
 				return nil, err
 			}
 			return b.RecordPayment(ctx, billing.Payment{InvoiceID: in.ID, Gateway: "manual", GatewayID: in.Body.Method + ":" + in.Body.Reference,
-				Amount: billing.Money{Amount: amount, Currency: inv.Currency}, Method: in.Body.Method})
+				Amount: amount, Method: in.Body.Method})
 		})
 	})
 	huma.Register(s.api, huma.Operation{
@@ -391,15 +387,11 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 		Summary: "Refund part or all of a paid invoice; returns the credit note", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *refundInput) (*struct{ Body invoiceBody }, error) {
 		return invoiceChange(ctx, in.request, in.ID, identity.PermBillingRefund, "invoice.refund", in.Body, func() (*billing.Invoice, error) {
-			inv, err := b.Invoice(ctx, in.ID)
+			amount, err := amountOn(ctx, b, in.ID, in.Body.Amount)
 			if err != nil {
 				return nil, err
 			}
-			amount, err := parseAmount("amount", in.Body.Amount, inv.Currency)
-			if err != nil {
-				return nil, err
-			}
-			return b.Refund(ctx, in.ID, billing.Money{Amount: amount, Currency: inv.Currency}, in.Body.Reason)
+			return b.Refund(ctx, in.ID, amount, in.Body.Reason)
 		})
 	})
 }

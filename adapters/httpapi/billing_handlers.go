@@ -126,6 +126,14 @@ type subscriptionsOutput struct {
 	}
 }
 
+func subscriptionsOut(subs []*billing.Subscription) []subscriptionBody {
+	out := []subscriptionBody{}
+	for _, sub := range subs {
+		out = append(out, subscriptionOut(sub))
+	}
+	return out
+}
+
 type cancelInput struct {
 	request
 	ID   int64 `path:"id"`
@@ -177,6 +185,15 @@ type invoicesOutput struct {
 	Body struct {
 		Invoices []invoiceBody `json:"invoices"`
 	}
+}
+
+func invoicesOut(invs []*billing.Invoice) *invoicesOutput {
+	out := &invoicesOutput{}
+	out.Body.Invoices = []invoiceBody{}
+	for _, inv := range invs {
+		out.Body.Invoices = append(out.Body.Invoices, invoiceOut(inv))
+	}
+	return out
 }
 
 type payOutput struct {
@@ -249,10 +266,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 			return nil, apiError(s.log, err)
 		}
 		out := &subscriptionsOutput{}
-		out.Body.Subscriptions = []subscriptionBody{}
-		for _, sub := range subs {
-			out.Body.Subscriptions = append(out.Body.Subscriptions, subscriptionOut(sub))
-		}
+		out.Body.Subscriptions = subscriptionsOut(subs)
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
@@ -315,12 +329,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &invoicesOutput{}
-		out.Body.Invoices = []invoiceBody{}
-		for _, inv := range invs {
-			out.Body.Invoices = append(out.Body.Invoices, invoiceOut(inv))
-		}
-		return out, nil
+		return invoicesOut(invs), nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-invoice", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}", Tags: []string{"billing"},
