@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"ezscale.cloud/platform/apps/internal/compose"
-	"ezscale.cloud/platform/apps/internal/metrics"
 	"ezscale.cloud/platform/apps/web/internal/hosts"
 	"ezscale.cloud/platform/apps/web/internal/ops"
 	"ezscale.cloud/platform/apps/web/internal/storefront"
@@ -141,5 +140,5 @@ func site(p *compose.Platform, cfg compose.Config, logger *slog.Logger) (http.Ha
 	mux.Handle("GET /metrics", ops.Scrapers(cfg.Web.MetricsToken, p.Metrics.Handler()))
 	mux.Handle(ui.AssetPrefix, ui.Assets())
 	mux.Handle("/", router)
-	return ops.LogRequests(logger, p.Metrics.HTTP(metrics.SiteOf, ops.Health(p.Ping, mux))), nil
+	return ops.LogRequests(logger, p.Metrics.ObserveRequest, ops.Health(p.Ping, mux)), nil
 }

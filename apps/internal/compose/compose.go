@@ -142,11 +142,7 @@ func openStore(ctx context.Context, cfg Config) (Store, error) {
 	if cfg.MySQL != "" {
 		return mysql.Open(ctx, cfg.MySQL)
 	}
-	path := cfg.SQLite
-	if path == "" {
-		path = "ezscale.db"
-	}
-	return sqlite.Open(ctx, path)
+	return sqlite.Open(ctx, cfg.sqlitePath())
 }
 
 // keyring is the configured keyring, or a development key kept in a file
@@ -160,11 +156,7 @@ func keyring(cfg Config, logger *slog.Logger) (*secretbox.Keyring, []byte, error
 	if cfg.MySQL != "" {
 		return nil, nil, platform.Invalid("secret_keys", "a MySQL deployment needs secret_keys; generate one with: openssl rand -base64 32")
 	}
-	path := cfg.SQLite
-	if path == "" {
-		path = "ezscale.db"
-	}
-	path += ".keys"
+	path := cfg.sqlitePath() + ".keys"
 	spec, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		key := make([]byte, 32)
@@ -248,3 +240,12 @@ func (l logAlerter) Send(_ context.Context, a discord.Alert) error {
 
 // Ping checks that the database answers, for readiness checks.
 func (p *Platform) Ping(ctx context.Context) error { return p.Store.DB().PingContext(ctx) }
+
+// sqlitePath is the SQLite database file: the configured one, or
+// ./ezscale.db.
+func (c Config) sqlitePath() string {
+	if c.SQLite == "" {
+		return "ezscale.db"
+	}
+	return c.SQLite
+}

@@ -92,30 +92,13 @@ func result(err error) string {
 	return platform.ErrorCode(err)
 }
 
-// HTTP counts and times requests. Sites rather than paths label them, so
-// ids in paths cannot grow the number of series.
-func (m *Metrics) HTTP(site func(*http.Request) string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &codeRecorder{ResponseWriter: w, code: http.StatusOK}
-		start := time.Now()
-		next.ServeHTTP(rec, r)
-		s := site(r)
-		m.requests.WithLabelValues(s, r.Method, strconv.Itoa(rec.code/100)+"xx").Inc()
-		m.requestTime.WithLabelValues(s).Observe(time.Since(start).Seconds())
-	})
+// ObserveRequest counts and times one HTTP request. Sites rather than
+// paths label them, so ids in paths cannot grow the number of series.
+func (m *Metrics) ObserveRequest(r *http.Request, status int, took time.Duration) {
+	site := SiteOf(r)
+	m.requests.WithLabelValues(site, r.Method, strconv.Itoa(status/100)+"xx").Inc()
+	m.requestTime.WithLabelValues(site).Observe(took.Seconds())
 }
-
-type codeRecorder struct {
-	http.ResponseWriter
-	code int
-}
-
-func (c *codeRecorder) WriteHeader(code int) {
-	c.code = code
-	c.ResponseWriter.WriteHeader(code)
-}
-
-func (c *codeRecorder) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // Gateway wraps a payment gateway so its charges and refunds are counted
 // and timed.

@@ -39,18 +39,23 @@ func Health(ready func(ctx context.Context) error, next http.Handler) http.Handl
 const RequestIDHeader = "X-Request-Id"
 
 // LogRequests logs each request as one structured line with its id,
-// method, path, status and duration. Query strings are left out: they can
-// carry one-time tokens.
-func LogRequests(logger *slog.Logger, next http.Handler) http.Handler {
+// method, path, status and duration, and hands the same facts to observe
+// (the metrics) when it is set. Query strings are left out: they can carry
+// one-time tokens.
+func LogRequests(logger *slog.Logger, observe func(r *http.Request, status int, took time.Duration), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := rand.Text()[:16]
 		w.Header().Set(RequestIDHeader, id)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(rec, r)
+		took := time.Since(start)
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", id), slog.String("method", r.Method), slog.String("host", r.Host),
-			slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+			slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Duration("duration", took))
+		if observe != nil {
+			observe(r, rec.status, took)
+		}
 	})
 }
 
