@@ -326,12 +326,8 @@ func (s *Service) failedLogin(ctx context.Context, u *User, now time.Time, m Met
 // hasSecondFactor reports whether the user enrolled a confirmed TOTP or a
 // passkey.
 func (s *Service) hasSecondFactor(ctx context.Context, userID int64) (bool, error) {
-	totp, err := s.store.GetTOTP(ctx, userID)
-	switch {
-	case err == nil && !totp.ConfirmedAt.IsZero():
-		return true, nil
-	case err != nil && platform.ErrorCode(err) != platform.ENOTFOUND:
-		return false, err
+	if app, err := s.AuthenticatorAppEnabled(ctx, userID); app || err != nil {
+		return app, err
 	}
 	keys, err := s.store.ListPasskeys(ctx, userID)
 	return len(keys) > 0, err
