@@ -219,7 +219,11 @@ func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res Char
 				return err
 			}
 		}
-		return enqueue(ctx, tx, kind, fmt.Sprintf("%s:%d:%d", kind, inv.ID, attempt), now, problem)
+		err := enqueue(ctx, tx, kind, fmt.Sprintf("%s:%d:%d", kind, inv.ID, attempt), now, problem)
+		if platform.ErrorCode(err) == platform.ECONFLICT {
+			return nil // this attempt's failure was told already; the charge is still recorded
+		}
+		return err
 	})
 	if errors.Is(err, errAlreadyRecorded) || platform.ErrorCode(err) == platform.ECONFLICT {
 		return nil

@@ -724,3 +724,32 @@ func wantCode(t *testing.T, err error, code string) {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
 	}
 }
+
+// TestRepeatedAttemptStillRecordsTheCharge: an attempt that failed for
+// want of a card and is then made with a card (the same attempt number)
+// keeps the gateway's charge on record, though the failure email for that
+// attempt was queued already.
+func TestRepeatedAttemptStillRecordsTheCharge(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		c := h.customer(t, "late-card@example.com", "")
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		res, err := h.svc.ChargeInvoice(ctx, inv.ID, 1)
+		mustOK(t, err)
+		if res.Status != billing.ChargeFailed {
+			t.Fatalf("charge without a card: %+v", res)
+		}
+		id, err := h.gw.SavePaymentMethod(sandbox.CardDeclined)
+		mustOK(t, err)
+		mustOK(t, h.store.CreatePaymentMethod(ctx, &billing.PaymentMethod{CustomerID: c.ID, Gateway: "fake", GatewayCustomerID: "cus_late",
+			GatewayMethodID: id, Brand: "visa", Last4: "0002", Default: true, CreatedAt: start}))
+		if res, err = h.svc.ChargeInvoice(ctx, inv.ID, 1); err != nil || res.Status != billing.ChargeFailed {
+			t.Fatalf("declined charge: %+v, %v", res, err)
+		}
+		txs, err := h.store.ListTransactionsByInvoice(ctx, inv.ID)
+		mustOK(t, err)
+		if len(txs) != 1 || txs[0].Status != string(billing.ChargeFailed) {
+			t.Fatalf("transactions after the declined charge: %+v", txs)
+		}
+	})
+}
