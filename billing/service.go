@@ -111,6 +111,18 @@ func (s *Service) CreateCoupon(ctx context.Context, c *Coupon) error {
 	return s.store.CreateCoupon(ctx, c)
 }
 
+// ListCoupons returns every coupon, newest first, for staff.
+func (s *Service) ListCoupons(ctx context.Context) ([]*Coupon, error) {
+	return s.store.ListCoupons(ctx)
+}
+
+// SetCouponActive retires a coupon (or brings it back) without deleting
+// it: subscriptions that redeemed it keep their discount, new orders
+// cannot use it.
+func (s *Service) SetCouponActive(ctx context.Context, id int64, active bool) error {
+	return s.store.SetCouponActive(ctx, id, active)
+}
+
 // CreateTaxRate adds a dated tax rate.
 func (s *Service) CreateTaxRate(ctx context.Context, r *TaxRate) error {
 	return s.store.CreateTaxRate(ctx, r)

@@ -104,6 +104,11 @@ type Store interface {
 	CreateCoupon(ctx context.Context, c *Coupon) error
 	GetCouponByCode(ctx context.Context, code string) (*Coupon, error)
 	GetCoupon(ctx context.Context, id int64) (*Coupon, error)
+	// ListCoupons returns the coupons, newest first.
+	ListCoupons(ctx context.Context) ([]*Coupon, error)
+	// SetCouponActive switches a coupon on or off; ENOTFOUND for no such
+	// coupon.
+	SetCouponActive(ctx context.Context, id int64, active bool) error
 	// RedeemCoupon counts one use of the coupon by a customer atomically:
 	// ECONFLICT when its uses are exhausted or a once-per-customer coupon was
 	// already used by this customer.

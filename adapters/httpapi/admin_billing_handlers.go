@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -48,6 +50,50 @@ type createCouponInput struct {
 		Duration        string    `json:"duration" enum:"once,repeating,forever"`
 		DurationCycles  int       `json:"duration_cycles,omitempty" minimum:"0" maximum:"120"`
 	}
+}
+
+type couponBody struct {
+	ID              int64     `json:"id"`
+	Code            string    `json:"code"`
+	Kind            string    `json:"kind" enum:"percent,fixed"`
+	Percent         string    `json:"percent,omitempty" doc:"A percent coupon's share, e.g. 10."`
+	AmountsOff      []string  `json:"amounts_off,omitempty" doc:"A fixed coupon's amounts: \"5.00 USD\"."`
+	PlanIDs         []int64   `json:"plan_ids,omitempty"`
+	MaxUses         int64     `json:"max_uses"`
+	Uses            int64     `json:"uses"`
+	OncePerCustomer bool      `json:"once_per_customer"`
+	ExpiresAt       time.Time `json:"expires_at,omitzero"`
+	Duration        string    `json:"duration"`
+	DurationCycles  int       `json:"duration_cycles,omitempty"`
+	Active          bool      `json:"active"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+type couponsOutput struct {
+	Body struct {
+		Coupons []couponBody `json:"coupons"`
+	}
+}
+
+type couponActiveInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		Active bool `json:"active"`
+	}
+}
+
+func couponOut(c *billing.Coupon) couponBody {
+	out := couponBody{ID: c.ID, Code: c.Code, Kind: string(c.Kind), PlanIDs: c.PlanIDs, MaxUses: c.MaxUses, Uses: c.TimesUsed,
+		OncePerCustomer: c.OncePerCustomer, ExpiresAt: c.ExpiresAt, Duration: string(c.Duration), DurationCycles: c.DurationCycles,
+		Active: c.Active, CreatedAt: c.CreatedAt}
+	if c.Kind == billing.CouponPercent {
+		out.Percent = c.Percent.String()
+	}
+	for _, cur := range slices.Sorted(maps.Keys(c.AmountsOff)) {
+		out.AmountsOff = append(out.AmountsOff, billing.Money{Amount: c.AmountsOff[cur], Currency: cur}.String())
+	}
+	return out
 }
 
 type manualInvoiceInput struct {
@@ -258,6 +304,35 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		out := &struct{ Body struct{ ID int64 } }{}
 		out.Body.ID = c.ID
 		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "list-coupons", Method: http.MethodGet, Path: adminPrefix + "coupons", Tags: []string{"admin"},
+		Summary: "Every coupon, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, _ *struct{}) (*couponsOutput, error) {
+		coupons, err := b.ListCoupons(ctx)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &couponsOutput{}
+		out.Body.Coupons = make([]couponBody, 0, len(coupons))
+		for _, c := range coupons {
+			out.Body.Coupons = append(out.Body.Coupons, couponOut(c))
+		}
+		return out, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "set-coupon-active", Method: http.MethodPut, Path: adminPrefix + "coupons/{id}/active", Tags: []string{"admin"},
+		Summary: "Retire a coupon, or bring it back", Description: "A retired coupon keeps the discounts it already gave; new orders cannot use it.",
+		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *couponActiveInput) (*struct{}, error) {
+		err := change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "coupon.set_active", resourceType: "coupon", details: in.Body,
+			change: func(int64) (string, error) {
+				return strconv.FormatInt(in.ID, 10), b.SetCouponActive(ctx, in.ID, in.Body.Active)
+			}})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{}{}, nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "pending-orders", Method: http.MethodGet, Path: adminPrefix + "orders/pending", Tags: []string{"admin"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -310,6 +311,29 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	ops.want(http.StatusUnprocessableEntity, "POST", "/admin/coupons",
 		map[string]any{"code": "both", "percent": "15", "amounts_off": []string{"5.00 USD"}, "duration": "once"}, nil)
 	ops.want(http.StatusCreated, "POST", "/admin/coupons", map[string]any{"code": "five", "amounts_off": []string{"5.00 USD", "5.00 EUR"}, "duration": "once"}, nil)
+	var coupons struct {
+		Coupons []struct {
+			ID         int64
+			Code       string
+			Percent    string
+			AmountsOff []string `json:"amounts_off"`
+			Active     bool
+		}
+	}
+	ops.want(http.StatusOK, "GET", "/admin/coupons", nil, &coupons)
+	if len(coupons.Coupons) != 2 || coupons.Coupons[0].Code != "FIVE" || !slices.Equal(coupons.Coupons[0].AmountsOff, []string{"5.00 EUR", "5.00 USD"}) ||
+		coupons.Coupons[1].Percent != "15" || !coupons.Coupons[0].Active {
+		t.Fatalf("coupons listed: %+v", coupons)
+	}
+	retire := fmt.Sprintf("/admin/coupons/%d/active", coupons.Coupons[0].ID)
+	viewer.want(http.StatusForbidden, "PUT", retire, map[string]bool{"active": false}, nil)
+	ops.want(http.StatusNoContent, "PUT", retire, map[string]bool{"active": false}, nil)
+	ops.want(http.StatusNotFound, "PUT", "/admin/coupons/999999/active", map[string]bool{"active": false}, nil)
+	ada.want(http.StatusUnprocessableEntity, "POST", "/orders", map[string]any{"plan_id": created.ID, "currency": "USD", "cycle": "monthly", "coupon": "five"}, nil)
+	ops.want(http.StatusOK, "GET", "/admin/coupons", nil, &coupons)
+	if coupons.Coupons[0].Active {
+		t.Fatalf("retired coupon still active: %+v", coupons.Coupons[0])
+	}
 
 	manual := map[string]any{"customer_id": who.User.ID, "currency": "USD", "due_at": "2026-03-15T00:00:00Z",
 		"lines": []map[string]any{{"description": "Data recovery", "quantity": 2, "unit_amount": "60.00"}}}

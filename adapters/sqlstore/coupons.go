@@ -58,6 +58,29 @@ func (s *Store) GetCoupon(ctx context.Context, id int64) (*billing.Coupon, error
 	return couponFromRow(r)
 }
 
+// ListCoupons returns the coupons, newest first.
+func (s *Store) ListCoupons(ctx context.Context) ([]*billing.Coupon, error) {
+	rows, err := s.q.CouponList(ctx)
+	if err != nil {
+		return nil, s.translate(err, "coupons")
+	}
+	out := make([]*billing.Coupon, 0, len(rows))
+	for _, r := range rows {
+		c, err := couponFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// SetCouponActive switches a coupon on or off.
+func (s *Store) SetCouponActive(ctx context.Context, id int64, active bool) error {
+	n, err := s.writeQ().CouponSetActive(ctx, dbsqlc.CouponSetActiveParams{Active: active, ID: id})
+	return s.rowChanged(n, err, "coupon")
+}
+
 // RedeemCoupon counts one use atomically and records the redemption; both
 // happen in one transaction so a refused redemption takes no use.
 func (s *Store) RedeemCoupon(ctx context.Context, c *billing.Coupon, customerID, subscriptionID int64, now time.Time) error {

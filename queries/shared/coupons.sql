@@ -20,3 +20,10 @@ WHERE id = ? AND (max_uses = 0 OR times_used < max_uses);
 -- name: CouponRedemptionInsert :exec
 INSERT INTO coupon_redemptions (coupon_id, customer_id, subscription_id, once_key, created_at)
 VALUES (?, ?, ?, ?, ?);
+
+-- name: CouponList :many
+-- Newest first; staff keep a few hundred codes at most, so one page does.
+SELECT * FROM coupons ORDER BY id DESC LIMIT 1000;
+
+-- name: CouponSetActive :execrows
+UPDATE coupons SET active = ? WHERE id = ?;

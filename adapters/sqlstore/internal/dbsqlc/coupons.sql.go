@@ -113,6 +113,50 @@ func (q *Queries) CouponInsert(ctx context.Context, arg CouponInsertParams) (int
 	return result.LastInsertId()
 }
 
+const couponList = `-- name: CouponList :many
+SELECT id, code, kind, percent_ppm, amounts_off_json, plan_ids_json, max_uses, times_used, once_per_customer, expires_at, duration, duration_cycles, trial_extension_days, active, created_at FROM coupons ORDER BY id DESC LIMIT 1000
+`
+
+// Newest first; staff keep a few hundred codes at most, so one page does.
+func (q *Queries) CouponList(ctx context.Context) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.couponListStmt, couponList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.ID,
+			&i.Code,
+			&i.Kind,
+			&i.PercentPpm,
+			&i.AmountsOffJson,
+			&i.PlanIdsJson,
+			&i.MaxUses,
+			&i.TimesUsed,
+			&i.OncePerCustomer,
+			&i.ExpiresAt,
+			&i.Duration,
+			&i.DurationCycles,
+			&i.TrialExtensionDays,
+			&i.Active,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const couponRedemptionInsert = `-- name: CouponRedemptionInsert :exec
 INSERT INTO coupon_redemptions (coupon_id, customer_id, subscription_id, once_key, created_at)
 VALUES (?, ?, ?, ?, ?)
@@ -135,6 +179,23 @@ func (q *Queries) CouponRedemptionInsert(ctx context.Context, arg CouponRedempti
 		arg.CreatedAt,
 	)
 	return err
+}
+
+const couponSetActive = `-- name: CouponSetActive :execrows
+UPDATE coupons SET active = ? WHERE id = ?
+`
+
+type CouponSetActiveParams struct {
+	Active bool
+	ID     int64
+}
+
+func (q *Queries) CouponSetActive(ctx context.Context, arg CouponSetActiveParams) (int64, error) {
+	result, err := q.exec(ctx, q.couponSetActiveStmt, couponSetActive, arg.Active, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const couponTakeUse = `-- name: CouponTakeUse :execrows

@@ -78,8 +78,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.couponInsertStmt, err = db.PrepareContext(ctx, couponInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query CouponInsert: %w", err)
 	}
+	if q.couponListStmt, err = db.PrepareContext(ctx, couponList); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponList: %w", err)
+	}
 	if q.couponRedemptionInsertStmt, err = db.PrepareContext(ctx, couponRedemptionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query CouponRedemptionInsert: %w", err)
+	}
+	if q.couponSetActiveStmt, err = db.PrepareContext(ctx, couponSetActive); err != nil {
+		return nil, fmt.Errorf("error preparing query CouponSetActive: %w", err)
 	}
 	if q.couponTakeUseStmt, err = db.PrepareContext(ctx, couponTakeUse); err != nil {
 		return nil, fmt.Errorf("error preparing query CouponTakeUse: %w", err)
@@ -620,9 +626,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing couponInsertStmt: %w", cerr)
 		}
 	}
+	if q.couponListStmt != nil {
+		if cerr := q.couponListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponListStmt: %w", cerr)
+		}
+	}
 	if q.couponRedemptionInsertStmt != nil {
 		if cerr := q.couponRedemptionInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing couponRedemptionInsertStmt: %w", cerr)
+		}
+	}
+	if q.couponSetActiveStmt != nil {
+		if cerr := q.couponSetActiveStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing couponSetActiveStmt: %w", cerr)
 		}
 	}
 	if q.couponTakeUseStmt != nil {
@@ -1422,7 +1438,9 @@ type Queries struct {
 	couponGetByCodeStmt                      *sql.Stmt
 	couponGetByIDStmt                        *sql.Stmt
 	couponInsertStmt                         *sql.Stmt
+	couponListStmt                           *sql.Stmt
 	couponRedemptionInsertStmt               *sql.Stmt
+	couponSetActiveStmt                      *sql.Stmt
 	couponTakeUseStmt                        *sql.Stmt
 	creditInsertStmt                         *sql.Stmt
 	creditListByCustomerStmt                 *sql.Stmt
@@ -1595,7 +1613,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		couponGetByCodeStmt:                      q.couponGetByCodeStmt,
 		couponGetByIDStmt:                        q.couponGetByIDStmt,
 		couponInsertStmt:                         q.couponInsertStmt,
+		couponListStmt:                           q.couponListStmt,
 		couponRedemptionInsertStmt:               q.couponRedemptionInsertStmt,
+		couponSetActiveStmt:                      q.couponSetActiveStmt,
 		couponTakeUseStmt:                        q.couponTakeUseStmt,
 		creditInsertStmt:                         q.creditInsertStmt,
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
