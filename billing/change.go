@@ -95,7 +95,7 @@ func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, options [
 			if err != nil {
 				return err
 			}
-			if err := inv.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
+			if err := inv.ComputeTotals(DecideTax(s.config().Tax, taxes, customer.Tax, now)); err != nil {
 				return err
 			}
 			inv.DueAt = now
@@ -140,7 +140,7 @@ func (s *Service) creditNote(ctx context.Context, tx Store, customer *Customer, 
 	if err != nil {
 		return nil, err
 	}
-	if err := note.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
+	if err := note.ComputeTotals(DecideTax(s.config().Tax, taxes, customer.Tax, now)); err != nil {
 		return nil, err
 	}
 	note.AmountPaid = note.Total
@@ -326,7 +326,7 @@ func (s *Service) EndCancelledPeriods(ctx context.Context, now time.Time) (int, 
 	if err != nil {
 		return 0, err
 	}
-	stale, err := s.store.ListPendingCreatedBefore(ctx, now.AddDate(0, 0, -s.cfg.Dunning.AutoCancelUnpaidOrderDays))
+	stale, err := s.store.ListPendingCreatedBefore(ctx, now.AddDate(0, 0, -s.config().Dunning.AutoCancelUnpaidOrderDays))
 	if err != nil {
 		return 0, err
 	}

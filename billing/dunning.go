@@ -22,28 +22,28 @@ const maxDunningDays = 366
 type DunningPolicy struct {
 	// RemindBeforeDue lists the days before the due date on which to remind
 	// the customer; 0 is on the due date itself.
-	RemindBeforeDue []int
+	RemindBeforeDue []int `json:"remind_before_due"`
 	// RemindAfterDue lists the days after the due date on which to send an
 	// overdue notice.
-	RemindAfterDue []int
+	RemindAfterDue []int `json:"remind_after_due"`
 	// RetryAfterDue lists, in increasing order, the days after the due date
 	// on which to retry the charge; the n-th entry is attempt n. Retries may
 	// fall after the suspension: a retry that succeeds pays the invoice, and
 	// the service is unsuspended as after any payment. None may fall on or
 	// after the earliest termination, so a terminated service is never
 	// charged.
-	RetryAfterDue []int
+	RetryAfterDue []int `json:"retry_after_due"`
 	// SuspendAfterDays is how many days overdue an invoice suspends its
 	// service.
-	SuspendAfterDays int
+	SuspendAfterDays int `json:"suspend_after_days"`
 	// TerminateAfterSuspendDays is how many days after its suspension a
 	// service still unpaid is terminated.
-	TerminateAfterSuspendDays int
+	TerminateAfterSuspendDays int `json:"terminate_after_suspend_days"`
 	// AutoCancelUnpaidOrderDays is how many days after it was placed a
 	// first order whose invoice is still unpaid is cancelled. Nothing was
 	// provisioned yet, so there is nothing to suspend; renewals are chased
 	// by the schedule instead.
-	AutoCancelUnpaidOrderDays int
+	AutoCancelUnpaidOrderDays int `json:"auto_cancel_unpaid_order_days"`
 }
 
 // DefaultDunningPolicy returns the policy used unless configured otherwise.

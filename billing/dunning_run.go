@@ -24,7 +24,7 @@ func (s *Service) RunDunning(ctx context.Context, now time.Time) (DunningResult,
 	now = platform.Truncate(now)
 	var res DunningResult
 	lead := 0
-	for _, d := range s.cfg.Dunning.RemindBeforeDue {
+	for _, d := range s.config().Dunning.RemindBeforeDue {
 		lead = max(lead, d)
 	}
 	invoices, err := s.store.ListOpenInvoicesDueBy(ctx, now.AddDate(0, 0, lead))
@@ -73,7 +73,7 @@ func (s *Service) dun(ctx context.Context, tx Store, invoiceID int64, now time.T
 		suspendedAt = sub.SuspendedAt
 	}
 	taken := 0
-	for _, step := range s.cfg.Dunning.DueSteps(inv.DueAt, suspendedAt, now) {
+	for _, step := range s.config().Dunning.DueSteps(inv.DueAt, suspendedAt, now) {
 		if step.Kind == DunningSuspend && (sub == nil || sub.SuspendHold || sub.Status != SubPastDue) {
 			continue // nothing to suspend, or held: try again on a later run
 		}

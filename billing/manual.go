@@ -55,7 +55,7 @@ func (s *Service) CreateManualInvoice(ctx context.Context, m ManualInvoice) (*In
 		if err != nil {
 			return err
 		}
-		if err := inv.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
+		if err := inv.ComputeTotals(DecideTax(s.config().Tax, taxes, customer.Tax, now)); err != nil {
 			return err
 		}
 		inv.DueAt = platform.Truncate(m.DueAt)

@@ -26,8 +26,8 @@ const (
 // that the store increments inside the transaction that uses the number, so
 // they are gapless and unique under concurrency.
 type NumberPattern struct {
-	Pattern     string
-	YearlyReset bool
+	Pattern     string `json:"pattern" doc:"Tokens: {YYYY}, {YY}, {MM} and exactly one {SEQ} or {SEQ:width}."`
+	YearlyReset bool   `json:"yearly_reset"`
 }
 
 // Validate checks the pattern has exactly one {SEQ} token and only known

@@ -204,7 +204,7 @@ func (s *Service) recordFailedCharge(ctx context.Context, inv *Invoice, res Char
 		kind = platform.JobPaymentActionRequired
 	}
 	problem := ChargeProblem{InvoiceID: inv.ID, Attempt: attempt, Message: res.FailureMessage, PaymentID: res.ID,
-		LastAttempt: attempt > s.cfg.Dunning.LastRetryAttempt()}
+		LastAttempt: attempt > s.config().Dunning.LastRetryAttempt()}
 	err := s.store.InTx(ctx, func(tx Store) error {
 		if res.ID != "" {
 			err := tx.CreateTransaction(ctx, &Transaction{

@@ -87,7 +87,7 @@ func (s *Service) recordRefund(ctx context.Context, tx Store, inv *Invoice, gate
 	net := amount.Amount - tax.Amount
 	note := &Invoice{
 		Kind: KindCreditNote, Reason: ReasonRefund, CustomerID: inv.CustomerID, RelatedInvoiceID: inv.ID,
-		Currency: inv.Currency, Status: InvoicePaid, Customer: inv.Customer, Company: s.cfg.Company,
+		Currency: inv.Currency, Status: InvoicePaid, Customer: inv.Customer, Company: s.config().Company,
 		TaxRate: inv.TaxRate, TaxName: inv.TaxName, TaxInclusive: inv.TaxInclusive, ReverseCharge: inv.ReverseCharge,
 		Items: []InvoiceItem{{Kind: ItemRefund, Description: fmt.Sprintf("Refund of invoice %s: %s", inv.Number, reason),
 			Quantity: 1, UnitAmount: net, Amount: net, TaxAmount: tax.Amount}},

@@ -29,7 +29,7 @@ type RenewResult struct {
 func (s *Service) RenewDue(ctx context.Context, now time.Time) (RenewResult, error) {
 	now = platform.Truncate(now)
 	var res RenewResult
-	through := now.AddDate(0, 0, s.cfg.RenewalLeadDays)
+	through := now.AddDate(0, 0, s.config().RenewalLeadDays)
 	r := renewal{svc: s, now: now, plans: map[int64]*Plan{}, coupons: map[int64]*Coupon{}, customers: map[int64]*Customer{}}
 	var err error
 	if r.taxes, err = s.store.ListTaxRates(ctx); err != nil {

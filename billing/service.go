@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -13,18 +14,18 @@ import (
 // Config holds the business settings billing runs by.
 type Config struct {
 	// InvoiceNumbers and CreditNoteNumbers are the numbering patterns.
-	InvoiceNumbers    NumberPattern
-	CreditNoteNumbers NumberPattern
+	InvoiceNumbers    NumberPattern `json:"invoice_numbers"`
+	CreditNoteNumbers NumberPattern `json:"credit_note_numbers"`
 	// NumberingMode says whether invoices are numbered at finalisation or,
 	// in proforma mode, only when paid.
-	NumberingMode NumberingMode
+	NumberingMode NumberingMode `json:"numbering_mode" enum:"finalize,proforma"`
 	// RenewalLeadDays is how many days before a period starts its invoice
 	// is made (hourly subscriptions are invoiced when the period starts).
-	RenewalLeadDays int
+	RenewalLeadDays int `json:"renewal_lead_days"`
 	// Company is the seller's billing identity, frozen onto each invoice.
-	Company BillingDetails
-	Tax     TaxSettings
-	Dunning DunningPolicy
+	Company BillingDetails `json:"company"`
+	Tax     TaxSettings    `json:"tax"`
+	Dunning DunningPolicy  `json:"dunning"`
 }
 
 // DefaultConfig returns the settings of a new installation: yearly-reset
@@ -81,7 +82,9 @@ type Service struct {
 	store   Store
 	gateway Gateway
 	clock   platform.Clock
-	cfg     Config
+	// cfg is swapped whole when staff change the settings, so an
+	// operation that loads it once sees one consistent version.
+	cfg atomic.Pointer[Config]
 }
 
 // NewService returns the billing service over a store and a gateway.
@@ -89,8 +92,25 @@ func NewService(store Store, gateway Gateway, clock platform.Clock, cfg Config) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{store: store, gateway: gateway, clock: clock, cfg: cfg}, nil
+	s := &Service{store: store, gateway: gateway, clock: clock}
+	s.cfg.Store(&cfg)
+	return s, nil
 }
+
+// Config returns the settings billing runs by now.
+func (s *Service) Config() Config { return *s.cfg.Load() }
+
+// SetConfig replaces the settings once they validate; operations already
+// running finish with the settings they started with.
+func (s *Service) SetConfig(cfg Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	s.cfg.Store(&cfg)
+	return nil
+}
+
+func (s *Service) config() *Config { return s.cfg.Load() }
 
 func (s *Service) now() time.Time { return platform.Truncate(s.clock.Now()) }
 
@@ -306,7 +326,7 @@ func (s *Service) draftSubscriptionInvoice(plan *Plan, sub *Subscription, custom
 			})
 		}
 	}
-	if err := inv.ComputeTotals(DecideTax(s.cfg.Tax, taxes, customer.Tax, now)); err != nil {
+	if err := inv.ComputeTotals(DecideTax(s.config().Tax, taxes, customer.Tax, now)); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -320,7 +340,7 @@ func (s *Service) newInvoice(customer *Customer, currency string, reason Billing
 	}
 	return &Invoice{
 		Kind: KindInvoice, Reason: reason, CustomerID: customer.ID, Currency: currency, Status: InvoiceDraft,
-		Customer: details, Company: s.cfg.Company, CreatedAt: now,
+		Customer: details, Company: s.config().Company, CreatedAt: now,
 	}
 }
 
@@ -334,7 +354,7 @@ func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*I
 		if err := inv.Finalize(now, inv.DueAt); err != nil {
 			return err
 		}
-		if s.cfg.NumberingMode == NumberAtFinalize || inv.Status == InvoicePaid {
+		if s.config().NumberingMode == NumberAtFinalize || inv.Status == InvoicePaid {
 			numbered = append(numbered, inv)
 		}
 	}
@@ -374,9 +394,10 @@ func (s *Service) assignNumbers(ctx context.Context, tx Store, now time.Time, in
 	if len(todo) == 0 {
 		return nil
 	}
-	pattern := s.cfg.InvoiceNumbers
+	cfg := s.config()
+	pattern := cfg.InvoiceNumbers
 	if todo[0].Kind == KindCreditNote {
-		pattern = s.cfg.CreditNoteNumbers
+		pattern = cfg.CreditNoteNumbers
 	}
 	first, err := tx.ReserveNumbers(ctx, pattern.Scope(now), int64(len(todo)))
 	if err != nil {

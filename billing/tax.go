@@ -184,10 +184,10 @@ type TaxCustomer struct {
 type TaxSettings struct {
 	// SellerCountry is the ISO 3166-1 alpha-2 country the seller is
 	// established in.
-	SellerCountry string
+	SellerCountry string `json:"seller_country" pattern:"^[A-Z]{2}$"`
 	// PricesIncludeTax says that catalog prices are gross (tax included),
 	// as consumer prices in the EU usually are.
-	PricesIncludeTax bool
+	PricesIncludeTax bool `json:"prices_include_tax"`
 }
 
 // euMembers holds the ISO 3166-1 codes of the 27 EU member states. Greece is

@@ -173,7 +173,7 @@ func (m *Manager) LoginURL(ctx context.Context, c Caller, serviceID int64) (stri
 // TestPanel checks that a platform's panel is reachable and accepts the
 // configured credentials, for the admin's "test connection" button.
 func (m *Manager) TestPanel(ctx context.Context, p Platform) error {
-	panel, ok := m.cfg.Panels[p]
+	panel, ok := m.panel(p)
 	if !ok {
 		return platform.Errorf(platform.ENOTFOUND, "no panel is configured for %q", p)
 	}

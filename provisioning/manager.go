@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -41,6 +42,9 @@ type Config struct {
 // and every panel call it makes is one the port promises is safe to repeat.
 type Manager struct {
 	cfg Config
+	// panels is swapped whole when staff change a panel connection; a
+	// call in flight finishes on the panel it started with.
+	panels atomic.Pointer[map[Platform]Panel]
 }
 
 // NewManager returns a manager; Store, Billing, Sealer and Clock are
@@ -49,7 +53,20 @@ func NewManager(cfg Config) *Manager {
 	if cfg.Clock == nil {
 		cfg.Clock = platform.SystemClock{}
 	}
-	return &Manager{cfg: cfg}
+	m := &Manager{cfg: cfg}
+	m.SetPanels(cfg.Panels)
+	return m
+}
+
+// SetPanels replaces the platforms' panels, for connections changed while
+// the process runs.
+func (m *Manager) SetPanels(panels map[Platform]Panel) {
+	m.panels.Store(&panels)
+}
+
+func (m *Manager) panel(p Platform) (Panel, bool) {
+	panel, ok := (*m.panels.Load())[p]
+	return panel, ok
 }
 
 // OnSubscriptionPaid creates the service of a subscription whose invoice
@@ -416,7 +433,7 @@ func (m *Manager) update(ctx context.Context, serviceID int64, change func(tx St
 // call makes one panel call and writes its provisioning log row. The
 // summary and response never carry secrets.
 func (m *Manager) call(ctx context.Context, svc *Service, adminID int64, action, summary string, fn func(Panel) (string, error)) error {
-	panel, ok := m.cfg.Panels[svc.Platform]
+	panel, ok := m.panel(svc.Platform)
 	if !ok {
 		return platform.Errorf(platform.EINTERNAL, "no panel is configured for %s", svc.Platform)
 	}

@@ -46,6 +46,9 @@ func TestEveryEndpointIsAuthorized(t *testing.T) {
 		svc.PDFs = &automation.PDFs{Documents: s, Render: invoicepdf.Render, Clock: clock}
 		svc.Provisioning, svc.Services, svc.Queue, svc.Audit, svc.Templates = manager, s.Provisioning(), s, s.Identity(), s
 		svc.ExchangeRates = &billing.ExchangeRates{Base: "USD"}
+		// Settings are staff-only throughout: a call reaching this empty
+		// implementation panics, which answers 500, not the 403 wanted.
+		svc.Settings = struct{ httpapi.SettingsAdmin }{}
 	})
 
 	// Ada owns one of everything.

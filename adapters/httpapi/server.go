@@ -77,6 +77,17 @@ type Services struct {
 	// ExchangeRates, with Billing, mounts the staff's revenue analytics,
 	// totalled in the rates' base currency.
 	ExchangeRates *billing.ExchangeRates
+	// Settings, with Audit, mounts the admin's settings screens; Gateway
+	// names the payment gateway they show.
+	Settings SettingsAdmin
+	Gateway  GatewayInfo
+}
+
+// GatewayInfo says which payment gateway runs; it is set in the
+// configuration file, with its secrets, not in the admin panel.
+type GatewayInfo struct {
+	Name    string
+	Sandbox bool
 }
 
 // clockOr is the services' clock, or the system's when none is set.
@@ -150,6 +161,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Templates != nil && svc.Audit != nil {
 		s.registerEmailTemplates(svc.Templates, svc.Audit, clockOr(svc.Clock))
+	}
+	if svc.Settings != nil && svc.Audit != nil {
+		s.registerSettings(svc.Settings, svc.Gateway, svc.Audit, clockOr(svc.Clock))
 	}
 	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
 		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.PayPal)

@@ -80,6 +80,9 @@ func run(ctx context.Context, args []string, out io.Writer, listening func(addr 
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	var wg sync.WaitGroup
+	// Another instance may save settings; this one follows within the
+	// interval (a save through this one applies at once).
+	wg.Go(func() { p.Settings.Watch(ctx, compose.SettingsReloadInterval) })
 	if *inProcessWorker {
 		runner, schedules := p.Worker("web-" + ln.Addr().String())
 		wg.Go(func() { runner.Run(ctx, time.Second, schedules...) })

@@ -65,6 +65,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer srv.Close()
 		logger.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
 	}
+	// Settings staff save in the admin panel reach this process within
+	// the interval, without a restart.
+	go p.Settings.Watch(ctx, compose.SettingsReloadInterval)
 	runner, schedules := p.Worker(*name)
 	runner.Run(ctx, *poll, schedules...)
 	return nil

@@ -30,12 +30,3 @@ INSERT INTO jobs (
 
 -- name: JobListByKind :many
 SELECT * FROM jobs WHERE kind = ? ORDER BY id;
-
--- name: SettingGet :one
-SELECT value FROM settings WHERE name = ?;
-
--- name: SettingUpdate :execrows
-UPDATE settings SET value = ?, updated_at = ? WHERE name = ?;
-
--- name: SettingInsert :exec
-INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?);

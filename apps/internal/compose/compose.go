@@ -38,6 +38,7 @@ type Store interface {
 	jobqueue.StatusStore
 	automation.Documents
 	notify.OverrideStore
+	SettingsStore
 	Provisioning() *sqlstore.ProvisioningStore
 	Identity() *sqlstore.IdentityStore
 	DB() *sql.DB
@@ -55,8 +56,11 @@ type Platform struct {
 	Billing      *billing.Service
 	Provisioning *provisioning.Manager
 	Deps         automation.Deps
-	Clock        platform.Clock
-	Logger       *slog.Logger
+	// Settings are the groups staff change in the admin panel; they are
+	// applied when Open returns, and again by Settings.Watch.
+	Settings *Settings
+	Clock    platform.Clock
+	Logger   *slog.Logger
 	// devSecret is the development key file's content, when the keyring
 	// came from one; secrets derived from it are stable across restarts.
 	devSecret []byte
@@ -73,6 +77,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Platform, erro
 	if err != nil {
 		store.Close()
 		return nil, err
+	}
+	// A stored group that cannot be applied is logged, not fatal: the
+	// platform still starts, on the file's settings, so staff can fix it.
+	if err := p.Settings.Reload(ctx); err != nil {
+		logger.Error("applying stored settings", "err", err)
 	}
 	return p, nil
 }
@@ -103,10 +112,11 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := alerter(cfg, logger)
+	fileAlerter, err := alerter(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
+	alerts := &swapAlerter{current: fileAlerter}
 	pdfs := &automation.PDFs{Documents: store, Render: invoicepdf.Render, Clock: clock}
 	site := cfg.Site
 	if site.URL == "" {
@@ -123,8 +133,10 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 			Links: keys, PDFs: pdfs, Clock: clock,
 		},
 	}
-	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Metrics: meters, Provisioning: manager, Deps: deps, Clock: clock,
-		Logger: logger, devSecret: devSecret}, nil
+	settings := &Settings{store: store, keys: keys, billing: bill, manager: manager, alerts: alerts, clock: clock, logger: logger,
+		file: cfg, filePanels: panels, fileAlerter: fileAlerter, defaults: billing.DefaultConfig()}
+	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Metrics: meters, Provisioning: manager, Deps: deps,
+		Settings: settings, Clock: clock, Logger: logger, devSecret: devSecret}, nil
 }
 
 // Worker returns a job worker named name with every handler, and the

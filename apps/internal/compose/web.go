@@ -77,6 +77,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
 		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, ExchangeRates: p.exchangeRates(), Clock: p.Clock,
+		Settings: p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
 	})
 }
 

@@ -423,11 +423,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sessionTouchStmt, err = db.PrepareContext(ctx, sessionTouch); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionTouch: %w", err)
 	}
-	if q.settingGetStmt, err = db.PrepareContext(ctx, settingGet); err != nil {
-		return nil, fmt.Errorf("error preparing query SettingGet: %w", err)
+	if q.settingDeleteStmt, err = db.PrepareContext(ctx, settingDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query SettingDelete: %w", err)
 	}
 	if q.settingInsertStmt, err = db.PrepareContext(ctx, settingInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query SettingInsert: %w", err)
+	}
+	if q.settingListStmt, err = db.PrepareContext(ctx, settingList); err != nil {
+		return nil, fmt.Errorf("error preparing query SettingList: %w", err)
 	}
 	if q.settingUpdateStmt, err = db.PrepareContext(ctx, settingUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query SettingUpdate: %w", err)
@@ -1201,14 +1204,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sessionTouchStmt: %w", cerr)
 		}
 	}
-	if q.settingGetStmt != nil {
-		if cerr := q.settingGetStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing settingGetStmt: %w", cerr)
+	if q.settingDeleteStmt != nil {
+		if cerr := q.settingDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settingDeleteStmt: %w", cerr)
 		}
 	}
 	if q.settingInsertStmt != nil {
 		if cerr := q.settingInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing settingInsertStmt: %w", cerr)
+		}
+	}
+	if q.settingListStmt != nil {
+		if cerr := q.settingListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settingListStmt: %w", cerr)
 		}
 	}
 	if q.settingUpdateStmt != nil {
@@ -1553,8 +1561,9 @@ type Queries struct {
 	sessionRevokeOthersStmt                  *sql.Stmt
 	sessionRotateTokenStmt                   *sql.Stmt
 	sessionTouchStmt                         *sql.Stmt
-	settingGetStmt                           *sql.Stmt
+	settingDeleteStmt                        *sql.Stmt
 	settingInsertStmt                        *sql.Stmt
+	settingListStmt                          *sql.Stmt
 	settingUpdateStmt                        *sql.Stmt
 	subscriptionClaimPeriodStmt              *sql.Stmt
 	subscriptionClearPaymentMethodStmt       *sql.Stmt
@@ -1728,8 +1737,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sessionRevokeOthersStmt:                  q.sessionRevokeOthersStmt,
 		sessionRotateTokenStmt:                   q.sessionRotateTokenStmt,
 		sessionTouchStmt:                         q.sessionTouchStmt,
-		settingGetStmt:                           q.settingGetStmt,
+		settingDeleteStmt:                        q.settingDeleteStmt,
 		settingInsertStmt:                        q.settingInsertStmt,
+		settingListStmt:                          q.settingListStmt,
 		settingUpdateStmt:                        q.settingUpdateStmt,
 		subscriptionClaimPeriodStmt:              q.subscriptionClaimPeriodStmt,
 		subscriptionClearPaymentMethodStmt:       q.subscriptionClearPaymentMethodStmt,

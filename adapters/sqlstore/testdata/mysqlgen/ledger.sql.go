@@ -220,50 +220,6 @@ func (q *Queries) MRREventListBefore(ctx context.Context, at time.Time) ([]MrrEv
 	return items, nil
 }
 
-const settingGet = `-- name: SettingGet :one
-SELECT value FROM settings WHERE name = ?
-`
-
-func (q *Queries) SettingGet(ctx context.Context, name string) (string, error) {
-	row := q.queryRow(ctx, q.settingGetStmt, settingGet, name)
-	var value string
-	err := row.Scan(&value)
-	return value, err
-}
-
-const settingInsert = `-- name: SettingInsert :exec
-INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
-`
-
-type SettingInsertParams struct {
-	Name      string
-	Value     string
-	UpdatedAt time.Time
-}
-
-func (q *Queries) SettingInsert(ctx context.Context, arg SettingInsertParams) error {
-	_, err := q.exec(ctx, q.settingInsertStmt, settingInsert, arg.Name, arg.Value, arg.UpdatedAt)
-	return err
-}
-
-const settingUpdate = `-- name: SettingUpdate :execrows
-UPDATE settings SET value = ?, updated_at = ? WHERE name = ?
-`
-
-type SettingUpdateParams struct {
-	Value     string
-	UpdatedAt time.Time
-	Name      string
-}
-
-func (q *Queries) SettingUpdate(ctx context.Context, arg SettingUpdateParams) (int64, error) {
-	result, err := q.exec(ctx, q.settingUpdateStmt, settingUpdate, arg.Value, arg.UpdatedAt, arg.Name)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
-}
-
 const taxRateInsert = `-- name: TaxRateInsert :execlastid
 INSERT INTO tax_rates (country, region, name, rate_ppm, valid_from, valid_until)
 VALUES (?, ?, ?, ?, ?, ?)

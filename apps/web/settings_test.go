@@ -1,0 +1,94 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+)
+
+// Staff change the business settings in the running app: a bad pattern
+// is refused at its field, a save over a stale version is refused, and the
+// next order's invoice carries the new company and numbering. The change
+// is in the audit log, and connections show without secrets.
+func TestSettingsOverHTTP(t *testing.T) {
+	base, out := server(t, filepath.Join(t.TempDir(), "ezscale.db"))
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	var begin struct{ Secret string }
+	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
+	code, _ := totp.GenerateCode(begin.Secret, time.Now())
+	c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+
+	var business struct {
+		Settings map[string]any
+		Version  int64
+	}
+	c.call("GET", "/admin/settings/business", nil, http.StatusOK, &business)
+	company := business.Settings["company"].(map[string]any)
+	if business.Version != 0 || company["name"] != "EZSCALE Hosting" {
+		t.Fatalf("default business settings: %+v", business)
+	}
+	numbers := business.Settings["invoice_numbers"].(map[string]any)
+	numbers["pattern"] = "ACME-{YYYY}"
+	var problem struct {
+		Errors []struct{ Location string }
+	}
+	c.call("PUT", "/admin/settings/business", business, http.StatusUnprocessableEntity, &problem)
+	if len(problem.Errors) != 1 || problem.Errors[0].Location != "body.settings.invoice_numbers.pattern" {
+		t.Fatalf("bad pattern refused with %+v", problem)
+	}
+	numbers["pattern"] = "ACME-{YYYY}-{SEQ:4}"
+	company["name"] = "Acme Hosting Ltd"
+	var saved struct{ Version int64 }
+	c.call("PUT", "/admin/settings/business", business, http.StatusOK, &saved)
+	if saved.Version != 1 {
+		t.Fatalf("saved as version %d", saved.Version)
+	}
+	c.call("PUT", "/admin/settings/business", business, http.StatusConflict, nil)
+
+	var catalog struct{ Plans []struct{ ID int64 } }
+	c.call("GET", "/catalog", nil, http.StatusOK, &catalog)
+	var order struct {
+		Invoice struct{ Number string }
+	}
+	c.call("POST", "/orders", map[string]any{"plan_id": catalog.Plans[0].ID, "currency": "USD", "cycle": "monthly"}, http.StatusCreated, &order)
+	if want := "ACME-" + itoa(int64(time.Now().UTC().Year())) + "-0001"; order.Invoice.Number != want {
+		t.Fatalf("the next invoice is numbered %q, want %q", order.Invoice.Number, want)
+	}
+
+	var audit struct {
+		Entries []struct{ Action string }
+	}
+	c.call("GET", "/admin/audit?action=settings.business", nil, http.StatusOK, &audit)
+	if len(audit.Entries) != 1 {
+		t.Fatalf("audit entries for the save: %+v", audit)
+	}
+
+	var conns struct {
+		Panels []struct {
+			Name, Source string
+		}
+		Gateway struct {
+			Name    string
+			Sandbox bool
+		}
+	}
+	c.call("GET", "/admin/settings/connections", nil, http.StatusOK, &conns)
+	if !conns.Gateway.Sandbox || len(conns.Panels) != 4 || conns.Panels[0].Source != "sandbox" {
+		t.Fatalf("connections: %+v", conns)
+	}
+	c.call("PUT", "/admin/settings/panels/virtfusion", map[string]any{"config": map[string]any{"BaseURL": "not a url"}, "version": 0},
+		http.StatusUnprocessableEntity, &problem)
+	if len(problem.Errors) != 1 || !strings.HasPrefix(problem.Errors[0].Location, "body.config") {
+		t.Fatalf("bad panel connection refused with %+v", problem)
+	}
+}
