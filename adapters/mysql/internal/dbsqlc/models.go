@@ -469,6 +469,8 @@ type Setting struct {
 	Name      string
 	Value     string
 	UpdatedAt time.Time
+	Version   int64
+	UpdatedBy int64
 }
 
 type Subscription struct {
