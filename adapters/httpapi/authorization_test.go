@@ -20,6 +20,7 @@ import (
 	"ezscale.cloud/platform/jobqueue"
 	"ezscale.cloud/platform/provisioning"
 	"ezscale.cloud/platform/secretbox"
+	"ezscale.cloud/platform/support"
 )
 
 // TestEveryEndpointIsAuthorized walks the API as the OpenAPI document
@@ -49,6 +50,7 @@ func TestEveryEndpointIsAuthorized(t *testing.T) {
 		// Settings are staff-only throughout: a call reaching this empty
 		// implementation panics, which answers 500, not the 403 wanted.
 		svc.Settings = struct{ httpapi.SettingsAdmin }{}
+		svc.Announcements = &support.Announcements{Store: s, Clock: clock}
 	})
 
 	// Ada owns one of everything.

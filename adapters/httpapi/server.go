@@ -14,6 +14,7 @@ import (
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/notify"
 	"ezscale.cloud/platform/provisioning"
+	"ezscale.cloud/platform/support"
 )
 
 // Config holds the HTTP edge's settings.
@@ -81,6 +82,9 @@ type Services struct {
 	// names the payment gateway they show.
 	Settings SettingsAdmin
 	Gateway  GatewayInfo
+	// Announcements, with Audit, mounts the published announcements and
+	// the staff's editor.
+	Announcements *support.Announcements
 }
 
 // GatewayInfo says which payment gateway runs; it is set in the
@@ -161,6 +165,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Templates != nil && svc.Audit != nil {
 		s.registerEmailTemplates(svc.Templates, svc.Audit, clockOr(svc.Clock))
+	}
+	if svc.Announcements != nil && svc.Audit != nil {
+		s.registerAnnouncements(svc.Announcements, svc.Audit, clockOr(svc.Clock))
 	}
 	if svc.Settings != nil && svc.Audit != nil {
 		s.registerSettings(svc.Settings, svc.Gateway, svc.Audit, clockOr(svc.Clock))

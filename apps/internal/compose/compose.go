@@ -29,6 +29,7 @@ import (
 	"ezscale.cloud/platform/notify"
 	"ezscale.cloud/platform/provisioning"
 	"ezscale.cloud/platform/secretbox"
+	"ezscale.cloud/platform/support"
 )
 
 // Store is what the platform runs on: the SQL store of either engine.
@@ -39,6 +40,7 @@ type Store interface {
 	automation.Documents
 	notify.OverrideStore
 	SettingsStore
+	support.AnnouncementStore
 	Provisioning() *sqlstore.ProvisioningStore
 	Identity() *sqlstore.IdentityStore
 	DB() *sql.DB

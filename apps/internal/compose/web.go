@@ -11,6 +11,7 @@ import (
 	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
+	"ezscale.cloud/platform/support"
 )
 
 // Web is the web app's section of the configuration file.
@@ -77,7 +78,8 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
 		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, ExchangeRates: p.exchangeRates(), Clock: p.Clock,
-		Settings: p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
+		Announcements: &support.Announcements{Store: p.Store, Clock: p.Clock},
+		Settings:      p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
 	})
 }
 

@@ -39,6 +39,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.aPITokenTouchStmt, err = db.PrepareContext(ctx, aPITokenTouch); err != nil {
 		return nil, fmt.Errorf("error preparing query APITokenTouch: %w", err)
 	}
+	if q.announcementDeleteStmt, err = db.PrepareContext(ctx, announcementDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query AnnouncementDelete: %w", err)
+	}
+	if q.announcementInsertStmt, err = db.PrepareContext(ctx, announcementInsert); err != nil {
+		return nil, fmt.Errorf("error preparing query AnnouncementInsert: %w", err)
+	}
+	if q.announcementListStmt, err = db.PrepareContext(ctx, announcementList); err != nil {
+		return nil, fmt.Errorf("error preparing query AnnouncementList: %w", err)
+	}
+	if q.announcementPublishedStmt, err = db.PrepareContext(ctx, announcementPublished); err != nil {
+		return nil, fmt.Errorf("error preparing query AnnouncementPublished: %w", err)
+	}
+	if q.announcementUpdateStmt, err = db.PrepareContext(ctx, announcementUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query AnnouncementUpdate: %w", err)
+	}
 	if q.auditInsertStmt, err = db.PrepareContext(ctx, auditInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query AuditInsert: %w", err)
 	}
@@ -562,6 +577,31 @@ func (q *Queries) Close() error {
 	if q.aPITokenTouchStmt != nil {
 		if cerr := q.aPITokenTouchStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing aPITokenTouchStmt: %w", cerr)
+		}
+	}
+	if q.announcementDeleteStmt != nil {
+		if cerr := q.announcementDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing announcementDeleteStmt: %w", cerr)
+		}
+	}
+	if q.announcementInsertStmt != nil {
+		if cerr := q.announcementInsertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing announcementInsertStmt: %w", cerr)
+		}
+	}
+	if q.announcementListStmt != nil {
+		if cerr := q.announcementListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing announcementListStmt: %w", cerr)
+		}
+	}
+	if q.announcementPublishedStmt != nil {
+		if cerr := q.announcementPublishedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing announcementPublishedStmt: %w", cerr)
+		}
+	}
+	if q.announcementUpdateStmt != nil {
+		if cerr := q.announcementUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing announcementUpdateStmt: %w", cerr)
 		}
 	}
 	if q.auditInsertStmt != nil {
@@ -1433,6 +1473,11 @@ type Queries struct {
 	aPITokenListByUserStmt                   *sql.Stmt
 	aPITokenRevokeStmt                       *sql.Stmt
 	aPITokenTouchStmt                        *sql.Stmt
+	announcementDeleteStmt                   *sql.Stmt
+	announcementInsertStmt                   *sql.Stmt
+	announcementListStmt                     *sql.Stmt
+	announcementPublishedStmt                *sql.Stmt
+	announcementUpdateStmt                   *sql.Stmt
 	auditInsertStmt                          *sql.Stmt
 	auditListStmt                            *sql.Stmt
 	ceremonyDeleteStmt                       *sql.Stmt
@@ -1609,6 +1654,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		aPITokenListByUserStmt:                   q.aPITokenListByUserStmt,
 		aPITokenRevokeStmt:                       q.aPITokenRevokeStmt,
 		aPITokenTouchStmt:                        q.aPITokenTouchStmt,
+		announcementDeleteStmt:                   q.announcementDeleteStmt,
+		announcementInsertStmt:                   q.announcementInsertStmt,
+		announcementListStmt:                     q.announcementListStmt,
+		announcementPublishedStmt:                q.announcementPublishedStmt,
+		announcementUpdateStmt:                   q.announcementUpdateStmt,
 		auditInsertStmt:                          q.auditInsertStmt,
 		auditListStmt:                            q.auditListStmt,
 		ceremonyDeleteStmt:                       q.ceremonyDeleteStmt,
