@@ -216,7 +216,11 @@ func (n *Notifications) link(kind notify.Kind, path, field, expiresIn string) fu
 		if err != nil {
 			return email{}, err
 		}
-		data := notify.Data{"CustomerName": name, field: n.Site.URL + path + "?token=" + url.QueryEscape(string(token)), "ExpiresIn": expiresIn}
+		link := n.Site.URL + path + "?token=" + url.QueryEscape(string(token))
+		if p.Next != "" {
+			link += "&next=" + url.QueryEscape(p.Next)
+		}
+		data := notify.Data{"CustomerName": name, field: link, "ExpiresIn": expiresIn}
 		return email{kind: kind, to: cust.Email, data: data}, nil
 	}
 }

@@ -116,7 +116,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, m Meta
 		return err
 	}
 	return s.store.InTx(ctx, func(tx Store) error {
-		if err := s.sendLink(ctx, tx, u, PurposeResetPassword, now); err != nil {
+		if err := s.sendLink(ctx, tx, u, PurposeResetPassword, "", now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, 0, 0, "password.reset_requested", "user", u.ID, m, nil, nil)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -96,6 +97,27 @@ type Registration struct {
 	Email    string
 	Password string
 	Profile  Profile
+	// Next is the customer area's page to return to once the address is
+	// confirmed (the checkout the customer signed up from), carried in
+	// the verification link; empty returns to the dashboard.
+	Next string
+}
+
+// ValidateReturnPath checks that a page to return to is a path of our own
+// site: a path starting with one slash, without control characters, so a
+// link can never send the customer to another site.
+func ValidateReturnPath(field, p string) error {
+	switch {
+	case p == "":
+		return nil
+	case len(p) > 512:
+		return platform.Invalid(field, "longer than 512 characters")
+	case !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\"):
+		return platform.Invalid(field, "must be a path on this site, like /checkout")
+	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return platform.Invalid(field, "must not contain control characters")
+	}
+	return nil
 }
 
 // Register creates a customer account and emails a verification link (a
@@ -113,6 +135,9 @@ func (s *Service) Register(ctx context.Context, r Registration, m Meta) (*User, 
 	if err := ValidatePassword(r.Password); err != nil {
 		return nil, err
 	}
+	if err := ValidateReturnPath("next", r.Next); err != nil {
+		return nil, err
+	}
 	hash, err := HashPassword(r.Password)
 	if err != nil {
 		return nil, err
@@ -125,7 +150,7 @@ func (s *Service) Register(ctx context.Context, r Registration, m Meta) (*User, 
 			}
 			return err
 		}
-		if err := s.sendLink(ctx, tx, u, PurposeVerifyEmail, now); err != nil {
+		if err := s.sendLink(ctx, tx, u, PurposeVerifyEmail, r.Next, now); err != nil {
 			return err
 		}
 		if err := welcome(ctx, tx, u, now); err != nil {
@@ -165,13 +190,15 @@ type EmailJob struct {
 	// SealedToken is the link's token sealed with associated data
 	// LinkTokenAD(UserID); the mailer opens it to build the link.
 	SealedToken string `json:"sealed_token"`
+	// Next is the page the link returns to after it is used, if any.
+	Next string `json:"next,omitempty"`
 }
 
 // LinkTokenAD is the associated data a link token is sealed with.
 func LinkTokenAD(userID int64) []byte { return []byte(fmt.Sprintf("link-token:%d", userID)) }
 
 // sendLink stores a one-time token and enqueues the email carrying it.
-func (s *Service) sendLink(ctx context.Context, tx Store, u *User, p Purpose, now time.Time) error {
+func (s *Service) sendLink(ctx context.Context, tx Store, u *User, p Purpose, next string, now time.Time) error {
 	tok, plain, err := NewOneTimeToken(u.ID, p, now)
 	if err != nil {
 		return err
@@ -183,7 +210,7 @@ func (s *Service) sendLink(ctx context.Context, tx Store, u *User, p Purpose, no
 	if p == PurposeResetPassword {
 		kind = platform.JobEmailPasswordReset
 	}
-	payload, err := json.Marshal(EmailJob{UserID: u.ID, SealedToken: s.sealer.Seal([]byte(plain), LinkTokenAD(u.ID))})
+	payload, err := json.Marshal(EmailJob{UserID: u.ID, SealedToken: s.sealer.Seal([]byte(plain), LinkTokenAD(u.ID)), Next: next})
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,34 @@ func TestRegisterVerifyLogin(t *testing.T) {
 		if platform.ErrorField(err) != "password" {
 			t.Fatalf("a short password: %v", err)
 		}
+
+		// Signing up from a checkout: the link carries the way back.
+		_, err = h.svc.Register(ctx, identity.Registration{Email: "eve@example.com", Password: "correct horse battery", Next: "//evil.example/x"}, meta)
+		if platform.ErrorField(err) != "next" {
+			t.Fatalf("a return path to another site: %v", err)
+		}
+		_, err = h.svc.Register(ctx, identity.Registration{Email: "cat@example.com", Password: "correct horse battery", Next: "/checkout?plan=vps-2g"}, meta)
+		mustOK(t, err)
+		jobs, err := h.jobs.ListJobs(ctx, platform.JobEmailVerify)
+		mustOK(t, err)
+		var job identity.EmailJob
+		mustOK(t, json.Unmarshal(jobs[len(jobs)-1].Payload, &job))
+		if job.Next != "/checkout?plan=vps-2g" {
+			t.Fatalf("the verification email returns to %q", job.Next)
+		}
 	})
+}
+
+func TestValidateReturnPath(t *testing.T) {
+	for p, ok := range map[string]bool{
+		"": true, "/": true, "/checkout?plan=vps-2g&cycle=monthly": true, "/services/12": true,
+		"checkout": false, "//evil.example": false, "/\\evil.example": false, "https://evil.example/": false,
+		"/a\nb": false, "/" + strings.Repeat("a", 512): false,
+	} {
+		if err := identity.ValidateReturnPath("next", p); (err == nil) != ok {
+			t.Errorf("ValidateReturnPath(%q) = %v, want ok %v", p, err, ok)
+		}
+	}
 }
 
 func TestBannedAccountRefused(t *testing.T) {

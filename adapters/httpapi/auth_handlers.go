@@ -29,6 +29,7 @@ type registerInput struct {
 		Name     string `json:"name,omitempty" maxLength:"200"`
 		Company  string `json:"company,omitempty" maxLength:"200"`
 		Country  string `json:"country,omitempty" maxLength:"2"`
+		Next     string `json:"next,omitempty" maxLength:"512" doc:"The page of the customer area to return to after confirming the address, like /checkout?plan=vps-2g."`
 	}
 }
 
@@ -120,7 +121,7 @@ func (s *Server) registerAuth() {
 	}, func(ctx context.Context, in *registerInput) (*userOutput, error) {
 		u, err := s.id.Register(ctx, identity.Registration{
 			Email: in.Body.Email, Password: in.Body.Password,
-			Profile: identity.Profile{Name: in.Body.Name, Company: in.Body.Company, Country: in.Body.Country},
+			Profile: identity.Profile{Name: in.Body.Name, Company: in.Body.Company, Country: in.Body.Country}, Next: in.Body.Next,
 		}, s.meta(in.r))
 		if err != nil {
 			return nil, apiError(s.log, err)
