@@ -122,6 +122,20 @@ func (s *Service) CreatePlan(ctx context.Context, p *Plan) error {
 	return s.store.CreatePlan(ctx, p)
 }
 
+// Plan returns a plan with its prices, options and upgrade targets.
+func (s *Service) Plan(ctx context.Context, id int64) (*Plan, error) {
+	return s.store.GetPlan(ctx, id)
+}
+
+// UpdatePlan edits a plan. New prices apply to renewals from now on;
+// invoices already issued keep theirs.
+func (s *Service) UpdatePlan(ctx context.Context, p *Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.store.UpdatePlan(ctx, p)
+}
+
 // CreateCoupon adds a coupon, with its code normalised.
 func (s *Service) CreateCoupon(ctx context.Context, c *Coupon) error {
 	c.Code = NormalizeCouponCode(c.Code)

@@ -25,6 +25,10 @@ type Store interface {
 	SearchCustomers(ctx context.Context, text string, beforeID int64) ([]CustomerSummary, error)
 
 	CreatePlan(ctx context.Context, p *Plan) error
+	// UpdatePlan stores a plan's name, status, features, stock, trial,
+	// prices and upgrade targets. Removing a price that a live
+	// subscription renews at is an ECONFLICT.
+	UpdatePlan(ctx context.Context, p *Plan) error
 	GetPlan(ctx context.Context, id int64) (*Plan, error)
 	ListPlans(ctx context.Context) ([]*Plan, error)
 	// TakeStock takes one unit of a stock-tracked plan, failing with

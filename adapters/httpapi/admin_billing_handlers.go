@@ -37,6 +37,27 @@ type createPlanInput struct {
 	}
 }
 
+type updatePlanInput struct {
+	request
+	ID   int64 `path:"id"`
+	Body struct {
+		Name           string            `json:"name" minLength:"1" maxLength:"191"`
+		Status         string            `json:"status" enum:"active,hidden,archived"`
+		Stock          *int64            `json:"stock,omitempty" minimum:"0" doc:"Units left to sell; absent means unlimited."`
+		TrialDays      int               `json:"trial_days,omitempty" minimum:"0" maximum:"365"`
+		Features       map[string]string `json:"features,omitempty"`
+		Prices         []priceInput      `json:"prices" minItems:"1" maxItems:"50"`
+		UpgradeTargets []int64           `json:"upgrade_targets,omitempty" maxItems:"100"`
+	}
+}
+
+// adminPlanOut is a plan as staff see it, with its stock.
+func adminPlanOut(p *billing.Plan) planBody {
+	b := planOut(p)
+	b.Stock = p.Stock
+	return b
+}
+
 type createCouponInput struct {
 	request
 	Body struct {
@@ -197,7 +218,15 @@ func (in *createPlanInput) plan() (*billing.Plan, error) {
 	b := in.Body
 	p := &billing.Plan{Code: b.Code, Name: b.Name, Type: billing.ServiceType(b.Type), Status: billing.PlanStatus(b.Status),
 		Stock: b.Stock, TrialDays: b.TrialDays, Features: b.Features}
-	for i, pr := range b.Prices {
+	var err error
+	p.Prices, err = pricesIn(b.Prices)
+	return p, err
+}
+
+// pricesIn reads the prices of a plan as staff typed them.
+func pricesIn(in []priceInput) ([]billing.Price, error) {
+	var out []billing.Price
+	for i, pr := range in {
 		field := "prices[" + strconv.Itoa(i) + "]"
 		amount, err := parseAmount(field+".amount", pr.Amount, pr.Currency)
 		if err != nil {
@@ -209,9 +238,9 @@ func (in *createPlanInput) plan() (*billing.Plan, error) {
 				return nil, err
 			}
 		}
-		p.Prices = append(p.Prices, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: amount, SetupFee: setup})
+		out = append(out, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: amount, SetupFee: setup})
 	}
-	return p, nil
+	return out, nil
 }
 
 func (in *createCouponInput) coupon() (*billing.Coupon, error) {
@@ -269,7 +298,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		out := &plansOutput{}
 		out.Body.Plans = []planBody{}
 		for _, p := range plans {
-			out.Body.Plans = append(out.Body.Plans, planOut(p))
+			out.Body.Plans = append(out.Body.Plans, adminPlanOut(p))
 		}
 		return out, nil
 	})
@@ -287,6 +316,30 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 			return nil, apiError(s.log, err)
 		}
 		return &struct{ Body planBody }{Body: planOut(p)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "update-plan", Method: http.MethodPut, Path: adminPrefix + "plans/{id}", Tags: []string{"admin"},
+		Summary: "Edit a plan", Description: "Its code, type and options stay. New prices apply to renewals from now on; a price subscribers renew at cannot be removed.",
+		Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *updatePlanInput) (*struct{ Body planBody }, error) {
+		p, err := b.Plan(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		in2 := in.Body
+		p.Name, p.Status, p.Stock, p.TrialDays, p.Features, p.UpgradeTargets = in2.Name, billing.PlanStatus(in2.Status), in2.Stock, in2.TrialDays, in2.Features, in2.UpgradeTargets
+		if p.Prices, err = pricesIn(in2.Prices); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		err = change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "plan.update", resourceType: "plan", details: in.Body,
+			change: func(int64) (string, error) { return strconv.FormatInt(p.ID, 10), b.UpdatePlan(ctx, p) }})
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		if p, err = b.Plan(ctx, in.ID); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body planBody }{Body: adminPlanOut(p)}, nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "create-coupon", Method: http.MethodPost, Path: adminPrefix + "coupons", Tags: []string{"admin"},

@@ -48,6 +48,11 @@ type planBody struct {
 	TrialDays  int               `json:"trial_days,omitempty"`
 	Prices     []priceBody       `json:"prices"`
 	Options    []optionBody      `json:"options"`
+	Status     string            `json:"status" enum:"active,hidden,archived"`
+	// UpgradeTargets are the plans a subscriber may change to.
+	UpgradeTargets []int64 `json:"upgrade_targets,omitempty"`
+	// Stock is shown to staff only: units left, absent for unlimited.
+	Stock *int64 `json:"stock,omitempty"`
 }
 
 func pricesOut(prices []billing.Price) []priceBody {
@@ -64,7 +69,8 @@ func pricesOut(prices []billing.Price) []priceBody {
 
 func planOut(p *billing.Plan) planBody {
 	b := planBody{ID: p.ID, Code: p.Code, Name: p.Name, Type: string(p.Type), Features: p.Features, TrialDays: p.TrialDays,
-		OutOfStock: p.Stock != nil && *p.Stock <= 0, Prices: pricesOut(p.Prices), Options: []optionBody{}}
+		OutOfStock: p.Stock != nil && *p.Stock <= 0, Prices: pricesOut(p.Prices), Options: []optionBody{}, Status: string(p.Status),
+		UpgradeTargets: p.UpgradeTargets}
 	for _, o := range p.Options {
 		b.Options = append(b.Options, optionBody{ID: o.ID, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits, Prices: pricesOut(o.Prices)})
 	}

@@ -427,4 +427,25 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 			t.Fatalf("no %s in the audit log (%v)", action, err)
 		}
 	}
+
+	// Editing a plan: new prices apply; a price a subscriber renews at
+	// cannot be dropped.
+	planPath := fmt.Sprintf("/admin/plans/%d", created.ID)
+	edit := map[string]any{"name": "VPS XL (2026)", "status": "active", "stock": 3, "prices": []map[string]string{
+		{"currency": "USD", "cycle": "monthly", "amount": "99.00"}, {"currency": "EUR", "cycle": "monthly", "amount": "92.00"}}}
+	viewer.want(http.StatusForbidden, "PUT", planPath, edit, nil)
+	var edited struct {
+		Name   string
+		Status string
+		Stock  *int64
+		Prices []struct{ Currency, Amount string }
+	}
+	ops.want(http.StatusOK, "PUT", planPath, edit, &edited)
+	if edited.Name != "VPS XL (2026)" || edited.Stock == nil || *edited.Stock != 3 || len(edited.Prices) != 2 || edited.Prices[0].Amount != "99.00" {
+		t.Fatalf("edited plan: %+v", edited)
+	}
+	ada.want(http.StatusCreated, "POST", "/orders", map[string]any{"plan_id": created.ID, "currency": "USD", "cycle": "monthly"}, nil)
+	edit["prices"] = []map[string]string{{"currency": "EUR", "cycle": "monthly", "amount": "92.00"}}
+	ops.want(http.StatusConflict, "PUT", planPath, edit, &problem)
+	ops.want(http.StatusNotFound, "PUT", "/admin/plans/999999", edit, nil)
 }

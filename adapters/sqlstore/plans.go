@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -70,6 +71,60 @@ func (s *Store) CreatePlan(ctx context.Context, p *billing.Plan) error {
 				if err != nil {
 					return t.translate(err, "option price")
 				}
+			}
+		}
+		return nil
+	})
+}
+
+// UpdatePlan stores a plan's name, status, features, stock, trial, prices
+// and upgrade targets; its code, type and options stay. A price that a
+// subscription still billed on the plan renews at cannot be removed.
+func (s *Store) UpdatePlan(ctx context.Context, p *billing.Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	features, err := json.Marshal(p.Features)
+	if err != nil || p.Features == nil {
+		features = []byte("{}")
+	}
+	return s.inTx(ctx, func(t *Store) error {
+		inUse, err := t.q.PlanPricesInUse(ctx, p.ID)
+		if err != nil {
+			return t.translate(err, "plan prices in use")
+		}
+		for _, u := range inUse {
+			if !slices.ContainsFunc(p.Prices, func(pr billing.Price) bool { return pr.Currency == u.Currency && string(pr.Cycle) == u.Cycle }) {
+				return &platform.Error{Code: platform.ECONFLICT, Field: "prices",
+					Message: "subscribers renew at the " + u.Currency + " " + u.Cycle + " price; keep it (change its amount if you must) or move them first"}
+			}
+		}
+		var stock sql.NullInt64
+		if p.Stock != nil {
+			stock = sql.NullInt64{Int64: *p.Stock, Valid: true}
+		}
+		n, err := t.q.PlanUpdate(ctx, dbsqlc.PlanUpdateParams{Name: p.Name, Status: string(p.Status), FeaturesJson: string(features),
+			Stock: stock, TrialDays: int64(p.TrialDays), UpdatedAt: platform.SystemClock{}.Now(), ID: p.ID})
+		if err := t.rowChanged(n, err, "plan"); err != nil {
+			return err
+		}
+		if err := t.q.PlanPriceDeleteByPlan(ctx, p.ID); err != nil {
+			return t.translate(err, "plan prices")
+		}
+		for _, pr := range p.Prices {
+			err := t.q.PlanPriceInsert(ctx, dbsqlc.PlanPriceInsertParams{
+				PlanID: p.ID, Currency: pr.Currency, Cycle: string(pr.Cycle), Amount: pr.Amount, SetupFee: pr.SetupFee,
+			})
+			if err != nil {
+				return t.translate(err, "plan price")
+			}
+		}
+		if err := t.q.PlanUpgradeDeleteByPlan(ctx, p.ID); err != nil {
+			return t.translate(err, "plan upgrade targets")
+		}
+		for _, target := range p.UpgradeTargets {
+			if err := t.q.PlanUpgradeInsert(ctx, dbsqlc.PlanUpgradeInsertParams{PlanID: p.ID, TargetPlanID: target}); err != nil {
+				return t.translate(err, "plan upgrade target")
 			}
 		}
 		return nil

@@ -41,3 +41,20 @@ SELECT op.* FROM config_option_prices op
 JOIN config_options o ON o.id = op.option_id
 WHERE o.plan_id = ?
 ORDER BY op.id;
+
+-- name: PlanUpdate :execrows
+-- The code stays: storefront links and imports name plans by it.
+UPDATE plans SET name = ?, status = ?, features_json = ?, stock = ?, trial_days = ?, updated_at = ?
+WHERE id = ?;
+
+-- name: PlanPriceDeleteByPlan :exec
+DELETE FROM plan_prices WHERE plan_id = ?;
+
+-- name: PlanUpgradeDeleteByPlan :exec
+DELETE FROM plan_upgrades WHERE plan_id = ?;
+
+-- name: PlanPricesInUse :many
+-- The currency and cycle of every subscription still billed on the plan:
+-- a price they renew at must not disappear.
+SELECT DISTINCT currency, cycle FROM subscriptions
+WHERE plan_id = ? AND status IN ('pending', 'trialing', 'active', 'past_due', 'suspended', 'paused');

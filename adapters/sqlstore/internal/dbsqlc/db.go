@@ -336,14 +336,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planListStmt, err = db.PrepareContext(ctx, planList); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanList: %w", err)
 	}
+	if q.planPriceDeleteByPlanStmt, err = db.PrepareContext(ctx, planPriceDeleteByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanPriceDeleteByPlan: %w", err)
+	}
 	if q.planPriceInsertStmt, err = db.PrepareContext(ctx, planPriceInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceInsert: %w", err)
 	}
 	if q.planPriceListByPlanStmt, err = db.PrepareContext(ctx, planPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceListByPlan: %w", err)
 	}
+	if q.planPricesInUseStmt, err = db.PrepareContext(ctx, planPricesInUse); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanPricesInUse: %w", err)
+	}
 	if q.planReturnStockStmt, err = db.PrepareContext(ctx, planReturnStock); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanReturnStock: %w", err)
+	}
+	if q.planUpdateStmt, err = db.PrepareContext(ctx, planUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanUpdate: %w", err)
+	}
+	if q.planUpgradeDeleteByPlanStmt, err = db.PrepareContext(ctx, planUpgradeDeleteByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanUpgradeDeleteByPlan: %w", err)
 	}
 	if q.planUpgradeInsertStmt, err = db.PrepareContext(ctx, planUpgradeInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpgradeInsert: %w", err)
@@ -1074,6 +1086,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planListStmt: %w", cerr)
 		}
 	}
+	if q.planPriceDeleteByPlanStmt != nil {
+		if cerr := q.planPriceDeleteByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planPriceDeleteByPlanStmt: %w", cerr)
+		}
+	}
 	if q.planPriceInsertStmt != nil {
 		if cerr := q.planPriceInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planPriceInsertStmt: %w", cerr)
@@ -1084,9 +1101,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planPriceListByPlanStmt: %w", cerr)
 		}
 	}
+	if q.planPricesInUseStmt != nil {
+		if cerr := q.planPricesInUseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planPricesInUseStmt: %w", cerr)
+		}
+	}
 	if q.planReturnStockStmt != nil {
 		if cerr := q.planReturnStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planReturnStockStmt: %w", cerr)
+		}
+	}
+	if q.planUpdateStmt != nil {
+		if cerr := q.planUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planUpdateStmt: %w", cerr)
+		}
+	}
+	if q.planUpgradeDeleteByPlanStmt != nil {
+		if cerr := q.planUpgradeDeleteByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planUpgradeDeleteByPlanStmt: %w", cerr)
 		}
 	}
 	if q.planUpgradeInsertStmt != nil {
@@ -1572,9 +1604,13 @@ type Queries struct {
 	planGetByIDStmt                          *sql.Stmt
 	planInsertStmt                           *sql.Stmt
 	planListStmt                             *sql.Stmt
+	planPriceDeleteByPlanStmt                *sql.Stmt
 	planPriceInsertStmt                      *sql.Stmt
 	planPriceListByPlanStmt                  *sql.Stmt
+	planPricesInUseStmt                      *sql.Stmt
 	planReturnStockStmt                      *sql.Stmt
+	planUpdateStmt                           *sql.Stmt
+	planUpgradeDeleteByPlanStmt              *sql.Stmt
 	planUpgradeInsertStmt                    *sql.Stmt
 	planUpgradeListByPlanStmt                *sql.Stmt
 	profileGetStmt                           *sql.Stmt
@@ -1753,9 +1789,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planGetByIDStmt:                          q.planGetByIDStmt,
 		planInsertStmt:                           q.planInsertStmt,
 		planListStmt:                             q.planListStmt,
+		planPriceDeleteByPlanStmt:                q.planPriceDeleteByPlanStmt,
 		planPriceInsertStmt:                      q.planPriceInsertStmt,
 		planPriceListByPlanStmt:                  q.planPriceListByPlanStmt,
+		planPricesInUseStmt:                      q.planPricesInUseStmt,
 		planReturnStockStmt:                      q.planReturnStockStmt,
+		planUpdateStmt:                           q.planUpdateStmt,
+		planUpgradeDeleteByPlanStmt:              q.planUpgradeDeleteByPlanStmt,
 		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
 		planUpgradeListByPlanStmt:                q.planUpgradeListByPlanStmt,
 		profileGetStmt:                           q.profileGetStmt,

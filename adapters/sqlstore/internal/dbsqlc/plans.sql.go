@@ -244,6 +244,15 @@ func (q *Queries) PlanList(ctx context.Context) ([]Plan, error) {
 	return items, nil
 }
 
+const planPriceDeleteByPlan = `-- name: PlanPriceDeleteByPlan :exec
+DELETE FROM plan_prices WHERE plan_id = ?
+`
+
+func (q *Queries) PlanPriceDeleteByPlan(ctx context.Context, planID int64) error {
+	_, err := q.exec(ctx, q.planPriceDeleteByPlanStmt, planPriceDeleteByPlan, planID)
+	return err
+}
+
 const planPriceInsert = `-- name: PlanPriceInsert :exec
 INSERT INTO plan_prices (plan_id, currency, cycle, amount, setup_fee) VALUES (?, ?, ?, ?, ?)
 `
@@ -301,6 +310,41 @@ func (q *Queries) PlanPriceListByPlan(ctx context.Context, planID int64) ([]Plan
 	return items, nil
 }
 
+const planPricesInUse = `-- name: PlanPricesInUse :many
+SELECT DISTINCT currency, cycle FROM subscriptions
+WHERE plan_id = ? AND status IN ('pending', 'trialing', 'active', 'past_due', 'suspended', 'paused')
+`
+
+type PlanPricesInUseRow struct {
+	Currency string
+	Cycle    string
+}
+
+// The currency and cycle of every subscription still billed on the plan:
+// a price they renew at must not disappear.
+func (q *Queries) PlanPricesInUse(ctx context.Context, planID int64) ([]PlanPricesInUseRow, error) {
+	rows, err := q.query(ctx, q.planPricesInUseStmt, planPricesInUse, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanPricesInUseRow
+	for rows.Next() {
+		var i PlanPricesInUseRow
+		if err := rows.Scan(&i.Currency, &i.Cycle); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const planReturnStock = `-- name: PlanReturnStock :exec
 UPDATE plans SET stock = stock + 1, updated_at = ? WHERE id = ? AND stock IS NOT NULL
 `
@@ -312,6 +356,47 @@ type PlanReturnStockParams struct {
 
 func (q *Queries) PlanReturnStock(ctx context.Context, arg PlanReturnStockParams) error {
 	_, err := q.exec(ctx, q.planReturnStockStmt, planReturnStock, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const planUpdate = `-- name: PlanUpdate :execrows
+UPDATE plans SET name = ?, status = ?, features_json = ?, stock = ?, trial_days = ?, updated_at = ?
+WHERE id = ?
+`
+
+type PlanUpdateParams struct {
+	Name         string
+	Status       string
+	FeaturesJson string
+	Stock        sql.NullInt64
+	TrialDays    int64
+	UpdatedAt    time.Time
+	ID           int64
+}
+
+// The code stays: storefront links and imports name plans by it.
+func (q *Queries) PlanUpdate(ctx context.Context, arg PlanUpdateParams) (int64, error) {
+	result, err := q.exec(ctx, q.planUpdateStmt, planUpdate,
+		arg.Name,
+		arg.Status,
+		arg.FeaturesJson,
+		arg.Stock,
+		arg.TrialDays,
+		arg.UpdatedAt,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const planUpgradeDeleteByPlan = `-- name: PlanUpgradeDeleteByPlan :exec
+DELETE FROM plan_upgrades WHERE plan_id = ?
+`
+
+func (q *Queries) PlanUpgradeDeleteByPlan(ctx context.Context, planID int64) error {
+	_, err := q.exec(ctx, q.planUpgradeDeleteByPlanStmt, planUpgradeDeleteByPlan, planID)
 	return err
 }
 
