@@ -140,17 +140,31 @@ func (s *Store) GetPlan(ctx context.Context, id int64) (*billing.Plan, error) {
 	return s.loadPlan(ctx, r)
 }
 
-// ListPlans returns every plan in id order.
+// ListPlans returns every plan in id order, in five queries however many
+// plans there are: the catalog is read on every storefront page.
 func (s *Store) ListPlans(ctx context.Context) ([]*billing.Plan, error) {
 	rows, err := s.q.PlanList(ctx)
 	if err != nil {
 		return nil, s.translate(err, "plans")
 	}
+	var parts planParts
+	if parts.prices, err = s.q.PlanPriceListAll(ctx); err != nil {
+		return nil, s.translate(err, "plan prices")
+	}
+	if parts.upgrades, err = s.q.PlanUpgradeListAll(ctx); err != nil {
+		return nil, s.translate(err, "plan upgrades")
+	}
+	if parts.options, err = s.q.ConfigOptionListAll(ctx); err != nil {
+		return nil, s.translate(err, "plan options")
+	}
+	if parts.optionPrices, err = s.q.ConfigOptionPriceListAll(ctx); err != nil {
+		return nil, s.translate(err, "plan option prices")
+	}
 	plans := make([]*billing.Plan, 0, len(rows))
 	for _, r := range rows {
-		p, err := s.loadPlan(ctx, r)
+		p, err := parts.plan(r)
 		if err != nil {
-			return nil, err
+			return nil, s.translate(err, "plan features")
 		}
 		plans = append(plans, p)
 	}
@@ -158,38 +172,68 @@ func (s *Store) ListPlans(ctx context.Context) ([]*billing.Plan, error) {
 }
 
 func (s *Store) loadPlan(ctx context.Context, r dbsqlc.Plan) (*billing.Plan, error) {
+	var parts planParts
+	var err error
+	if parts.prices, err = s.q.PlanPriceListByPlan(ctx, r.ID); err != nil {
+		return nil, s.translate(err, "plan prices")
+	}
+	targets, err := s.q.PlanUpgradeListByPlan(ctx, r.ID)
+	if err != nil {
+		return nil, s.translate(err, "plan upgrades")
+	}
+	for _, t := range targets {
+		parts.upgrades = append(parts.upgrades, dbsqlc.PlanUpgrade{PlanID: r.ID, TargetPlanID: t})
+	}
+	if parts.options, err = s.q.ConfigOptionListByPlan(ctx, r.ID); err != nil {
+		return nil, s.translate(err, "plan options")
+	}
+	if parts.optionPrices, err = s.q.ConfigOptionPriceListByPlan(ctx, r.ID); err != nil {
+		return nil, s.translate(err, "plan option prices")
+	}
+	p, err := parts.plan(r)
+	if err != nil {
+		return nil, s.translate(err, "plan features")
+	}
+	return p, nil
+}
+
+// planParts are the rows a plan is made of, of one plan or of all.
+type planParts struct {
+	prices       []dbsqlc.PlanPrice
+	upgrades     []dbsqlc.PlanUpgrade
+	options      []dbsqlc.ConfigOption
+	optionPrices []dbsqlc.ConfigOptionPrice
+}
+
+// plan assembles plan row r from the parts that belong to it.
+func (parts *planParts) plan(r dbsqlc.Plan) (*billing.Plan, error) {
 	p := &billing.Plan{
 		ID: r.ID, Code: r.Code, Name: r.Name, Type: billing.ServiceType(r.ServiceType),
 		Status: billing.PlanStatus(r.Status), TrialDays: int(r.TrialDays), CreatedAt: r.CreatedAt.UTC(),
 	}
 	if err := json.Unmarshal([]byte(r.FeaturesJson), &p.Features); err != nil {
-		return nil, s.translate(err, "plan features")
+		return nil, err
 	}
 	if r.Stock.Valid {
 		stock := r.Stock.Int64
 		p.Stock = &stock
 	}
-	prices, err := s.q.PlanPriceListByPlan(ctx, r.ID)
-	if err != nil {
-		return nil, s.translate(err, "plan prices")
+	for _, pr := range parts.prices {
+		if pr.PlanID == r.ID {
+			p.Prices = append(p.Prices, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: pr.Amount, SetupFee: pr.SetupFee})
+		}
 	}
-	for _, pr := range prices {
-		p.Prices = append(p.Prices, billing.Price{Currency: pr.Currency, Cycle: billing.Cycle(pr.Cycle), Amount: pr.Amount, SetupFee: pr.SetupFee})
+	for _, u := range parts.upgrades {
+		if u.PlanID == r.ID {
+			p.UpgradeTargets = append(p.UpgradeTargets, u.TargetPlanID)
+		}
 	}
-	if p.UpgradeTargets, err = s.q.PlanUpgradeListByPlan(ctx, r.ID); err != nil {
-		return nil, s.translate(err, "plan upgrades")
-	}
-	options, err := s.q.ConfigOptionListByPlan(ctx, r.ID)
-	if err != nil {
-		return nil, s.translate(err, "plan options")
-	}
-	optionPrices, err := s.q.ConfigOptionPriceListByPlan(ctx, r.ID)
-	if err != nil {
-		return nil, s.translate(err, "plan option prices")
-	}
-	for _, o := range options {
+	for _, o := range parts.options {
+		if o.PlanID != r.ID {
+			continue
+		}
 		opt := billing.ConfigOption{ID: o.ID, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits}
-		for _, op := range optionPrices {
+		for _, op := range parts.optionPrices {
 			if op.OptionID == o.ID {
 				opt.Prices = append(opt.Prices, billing.Price{Currency: op.Currency, Cycle: billing.Cycle(op.Cycle), Amount: op.UnitAmount})
 			}

@@ -58,3 +58,17 @@ DELETE FROM plan_upgrades WHERE plan_id = ?;
 -- a price they renew at must not disappear.
 SELECT DISTINCT currency, cycle FROM subscriptions
 WHERE plan_id = ? AND status IN ('pending', 'trialing', 'active', 'past_due', 'suspended', 'paused');
+
+-- name: PlanPriceListAll :many
+-- The whole catalog's prices in one query, so listing plans costs the
+-- same few queries however many plans there are.
+SELECT * FROM plan_prices ORDER BY plan_id, id;
+
+-- name: PlanUpgradeListAll :many
+SELECT * FROM plan_upgrades ORDER BY plan_id, target_plan_id;
+
+-- name: ConfigOptionListAll :many
+SELECT * FROM config_options ORDER BY plan_id, id;
+
+-- name: ConfigOptionPriceListAll :many
+SELECT * FROM config_option_prices ORDER BY id;

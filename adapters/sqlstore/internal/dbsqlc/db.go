@@ -75,11 +75,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.configOptionInsertStmt, err = db.PrepareContext(ctx, configOptionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionInsert: %w", err)
 	}
+	if q.configOptionListAllStmt, err = db.PrepareContext(ctx, configOptionListAll); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionListAll: %w", err)
+	}
 	if q.configOptionListByPlanStmt, err = db.PrepareContext(ctx, configOptionListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionListByPlan: %w", err)
 	}
 	if q.configOptionPriceInsertStmt, err = db.PrepareContext(ctx, configOptionPriceInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionPriceInsert: %w", err)
+	}
+	if q.configOptionPriceListAllStmt, err = db.PrepareContext(ctx, configOptionPriceListAll); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionPriceListAll: %w", err)
 	}
 	if q.configOptionPriceListByPlanStmt, err = db.PrepareContext(ctx, configOptionPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionPriceListByPlan: %w", err)
@@ -342,6 +348,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planPriceInsertStmt, err = db.PrepareContext(ctx, planPriceInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceInsert: %w", err)
 	}
+	if q.planPriceListAllStmt, err = db.PrepareContext(ctx, planPriceListAll); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanPriceListAll: %w", err)
+	}
 	if q.planPriceListByPlanStmt, err = db.PrepareContext(ctx, planPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceListByPlan: %w", err)
 	}
@@ -359,6 +368,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.planUpgradeInsertStmt, err = db.PrepareContext(ctx, planUpgradeInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpgradeInsert: %w", err)
+	}
+	if q.planUpgradeListAllStmt, err = db.PrepareContext(ctx, planUpgradeListAll); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanUpgradeListAll: %w", err)
 	}
 	if q.planUpgradeListByPlanStmt, err = db.PrepareContext(ctx, planUpgradeListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpgradeListByPlan: %w", err)
@@ -651,6 +663,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing configOptionInsertStmt: %w", cerr)
 		}
 	}
+	if q.configOptionListAllStmt != nil {
+		if cerr := q.configOptionListAllStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionListAllStmt: %w", cerr)
+		}
+	}
 	if q.configOptionListByPlanStmt != nil {
 		if cerr := q.configOptionListByPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing configOptionListByPlanStmt: %w", cerr)
@@ -659,6 +676,11 @@ func (q *Queries) Close() error {
 	if q.configOptionPriceInsertStmt != nil {
 		if cerr := q.configOptionPriceInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing configOptionPriceInsertStmt: %w", cerr)
+		}
+	}
+	if q.configOptionPriceListAllStmt != nil {
+		if cerr := q.configOptionPriceListAllStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionPriceListAllStmt: %w", cerr)
 		}
 	}
 	if q.configOptionPriceListByPlanStmt != nil {
@@ -1096,6 +1118,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planPriceInsertStmt: %w", cerr)
 		}
 	}
+	if q.planPriceListAllStmt != nil {
+		if cerr := q.planPriceListAllStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planPriceListAllStmt: %w", cerr)
+		}
+	}
 	if q.planPriceListByPlanStmt != nil {
 		if cerr := q.planPriceListByPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planPriceListByPlanStmt: %w", cerr)
@@ -1124,6 +1151,11 @@ func (q *Queries) Close() error {
 	if q.planUpgradeInsertStmt != nil {
 		if cerr := q.planUpgradeInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planUpgradeInsertStmt: %w", cerr)
+		}
+	}
+	if q.planUpgradeListAllStmt != nil {
+		if cerr := q.planUpgradeListAllStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planUpgradeListAllStmt: %w", cerr)
 		}
 	}
 	if q.planUpgradeListByPlanStmt != nil {
@@ -1517,8 +1549,10 @@ type Queries struct {
 	ceremonyInsertStmt                       *sql.Stmt
 	ceremonyPruneStmt                        *sql.Stmt
 	configOptionInsertStmt                   *sql.Stmt
+	configOptionListAllStmt                  *sql.Stmt
 	configOptionListByPlanStmt               *sql.Stmt
 	configOptionPriceInsertStmt              *sql.Stmt
+	configOptionPriceListAllStmt             *sql.Stmt
 	configOptionPriceListByPlanStmt          *sql.Stmt
 	couponGetByCodeStmt                      *sql.Stmt
 	couponGetByIDStmt                        *sql.Stmt
@@ -1606,12 +1640,14 @@ type Queries struct {
 	planListStmt                             *sql.Stmt
 	planPriceDeleteByPlanStmt                *sql.Stmt
 	planPriceInsertStmt                      *sql.Stmt
+	planPriceListAllStmt                     *sql.Stmt
 	planPriceListByPlanStmt                  *sql.Stmt
 	planPricesInUseStmt                      *sql.Stmt
 	planReturnStockStmt                      *sql.Stmt
 	planUpdateStmt                           *sql.Stmt
 	planUpgradeDeleteByPlanStmt              *sql.Stmt
 	planUpgradeInsertStmt                    *sql.Stmt
+	planUpgradeListAllStmt                   *sql.Stmt
 	planUpgradeListByPlanStmt                *sql.Stmt
 	profileGetStmt                           *sql.Stmt
 	profileInsertStmt                        *sql.Stmt
@@ -1702,8 +1738,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ceremonyInsertStmt:                       q.ceremonyInsertStmt,
 		ceremonyPruneStmt:                        q.ceremonyPruneStmt,
 		configOptionInsertStmt:                   q.configOptionInsertStmt,
+		configOptionListAllStmt:                  q.configOptionListAllStmt,
 		configOptionListByPlanStmt:               q.configOptionListByPlanStmt,
 		configOptionPriceInsertStmt:              q.configOptionPriceInsertStmt,
+		configOptionPriceListAllStmt:             q.configOptionPriceListAllStmt,
 		configOptionPriceListByPlanStmt:          q.configOptionPriceListByPlanStmt,
 		couponGetByCodeStmt:                      q.couponGetByCodeStmt,
 		couponGetByIDStmt:                        q.couponGetByIDStmt,
@@ -1791,12 +1829,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planListStmt:                             q.planListStmt,
 		planPriceDeleteByPlanStmt:                q.planPriceDeleteByPlanStmt,
 		planPriceInsertStmt:                      q.planPriceInsertStmt,
+		planPriceListAllStmt:                     q.planPriceListAllStmt,
 		planPriceListByPlanStmt:                  q.planPriceListByPlanStmt,
 		planPricesInUseStmt:                      q.planPricesInUseStmt,
 		planReturnStockStmt:                      q.planReturnStockStmt,
 		planUpdateStmt:                           q.planUpdateStmt,
 		planUpgradeDeleteByPlanStmt:              q.planUpgradeDeleteByPlanStmt,
 		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
+		planUpgradeListAllStmt:                   q.planUpgradeListAllStmt,
 		planUpgradeListByPlanStmt:                q.planUpgradeListByPlanStmt,
 		profileGetStmt:                           q.profileGetStmt,
 		profileInsertStmt:                        q.profileInsertStmt,

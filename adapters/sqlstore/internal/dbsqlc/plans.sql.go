@@ -39,6 +39,41 @@ func (q *Queries) ConfigOptionInsert(ctx context.Context, arg ConfigOptionInsert
 	return result.LastInsertId()
 }
 
+const configOptionListAll = `-- name: ConfigOptionListAll :many
+SELECT id, plan_id, code, name, unit, min_units, max_units FROM config_options ORDER BY plan_id, id
+`
+
+func (q *Queries) ConfigOptionListAll(ctx context.Context) ([]ConfigOption, error) {
+	rows, err := q.query(ctx, q.configOptionListAllStmt, configOptionListAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ConfigOption
+	for rows.Next() {
+		var i ConfigOption
+		if err := rows.Scan(
+			&i.ID,
+			&i.PlanID,
+			&i.Code,
+			&i.Name,
+			&i.Unit,
+			&i.MinUnits,
+			&i.MaxUnits,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const configOptionListByPlan = `-- name: ConfigOptionListByPlan :many
 SELECT id, plan_id, code, name, unit, min_units, max_units FROM config_options WHERE plan_id = ? ORDER BY id
 `
@@ -93,6 +128,39 @@ func (q *Queries) ConfigOptionPriceInsert(ctx context.Context, arg ConfigOptionP
 		arg.UnitAmount,
 	)
 	return err
+}
+
+const configOptionPriceListAll = `-- name: ConfigOptionPriceListAll :many
+SELECT id, option_id, currency, cycle, unit_amount FROM config_option_prices ORDER BY id
+`
+
+func (q *Queries) ConfigOptionPriceListAll(ctx context.Context) ([]ConfigOptionPrice, error) {
+	rows, err := q.query(ctx, q.configOptionPriceListAllStmt, configOptionPriceListAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ConfigOptionPrice
+	for rows.Next() {
+		var i ConfigOptionPrice
+		if err := rows.Scan(
+			&i.ID,
+			&i.OptionID,
+			&i.Currency,
+			&i.Cycle,
+			&i.UnitAmount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const configOptionPriceListByPlan = `-- name: ConfigOptionPriceListByPlan :many
@@ -276,6 +344,42 @@ func (q *Queries) PlanPriceInsert(ctx context.Context, arg PlanPriceInsertParams
 	return err
 }
 
+const planPriceListAll = `-- name: PlanPriceListAll :many
+SELECT id, plan_id, currency, cycle, amount, setup_fee FROM plan_prices ORDER BY plan_id, id
+`
+
+// The whole catalog's prices in one query, so listing plans costs the
+// same few queries however many plans there are.
+func (q *Queries) PlanPriceListAll(ctx context.Context) ([]PlanPrice, error) {
+	rows, err := q.query(ctx, q.planPriceListAllStmt, planPriceListAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanPrice
+	for rows.Next() {
+		var i PlanPrice
+		if err := rows.Scan(
+			&i.ID,
+			&i.PlanID,
+			&i.Currency,
+			&i.Cycle,
+			&i.Amount,
+			&i.SetupFee,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const planPriceListByPlan = `-- name: PlanPriceListByPlan :many
 SELECT id, plan_id, currency, cycle, amount, setup_fee FROM plan_prices WHERE plan_id = ? ORDER BY id
 `
@@ -412,6 +516,33 @@ type PlanUpgradeInsertParams struct {
 func (q *Queries) PlanUpgradeInsert(ctx context.Context, arg PlanUpgradeInsertParams) error {
 	_, err := q.exec(ctx, q.planUpgradeInsertStmt, planUpgradeInsert, arg.PlanID, arg.TargetPlanID)
 	return err
+}
+
+const planUpgradeListAll = `-- name: PlanUpgradeListAll :many
+SELECT plan_id, target_plan_id FROM plan_upgrades ORDER BY plan_id, target_plan_id
+`
+
+func (q *Queries) PlanUpgradeListAll(ctx context.Context) ([]PlanUpgrade, error) {
+	rows, err := q.query(ctx, q.planUpgradeListAllStmt, planUpgradeListAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanUpgrade
+	for rows.Next() {
+		var i PlanUpgrade
+		if err := rows.Scan(&i.PlanID, &i.TargetPlanID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const planUpgradeListByPlan = `-- name: PlanUpgradeListByPlan :many
