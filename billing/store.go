@@ -78,6 +78,16 @@ type Store interface {
 	// CreateTransaction records a gateway payment or refund; a second record
 	// of the same gateway id is an ECONFLICT.
 	CreateTransaction(ctx context.Context, t *Transaction) error
+	// ListSettledTransactions returns the succeeded charges and refunds
+	// made at or after from and before to.
+	ListSettledTransactions(ctx context.Context, from, to time.Time) ([]*Transaction, error)
+	// ListOpenInvoiceBalances returns what is left to pay on each open
+	// invoice (credit notes aside).
+	ListOpenInvoiceBalances(ctx context.Context) ([]InvoiceBalance, error)
+	// CountPlanActivity counts per plan the live subscriptions, and the
+	// orders placed at or after from and before to with those of them
+	// whose first invoice was paid.
+	CountPlanActivity(ctx context.Context, from, to time.Time) (PlanActivityCounts, error)
 	GetTransactionByGatewayID(ctx context.Context, gateway, gatewayID string) (*Transaction, error)
 	ListTransactionsByInvoice(ctx context.Context, invoiceID int64) ([]*Transaction, error)
 	// ListPendingCharges returns charges created since t that a gateway

@@ -248,6 +248,47 @@ func TestPayNowOverHTTP(t *testing.T) {
 		t.Fatalf("analytics after one 9 EUR/month order: %+v", stats)
 	}
 	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", nil, nil)
+	var revenue struct {
+		Currency string
+		Points   []struct {
+			Collected, Net, MRR string
+			Customers           int
+		}
+	}
+	ops.want(http.StatusOK, "GET", "/admin/analytics/revenue?interval=week", nil, &revenue)
+	// Paid on Sunday 1 March; the clock is now in the week of Monday 2 March.
+	paidWeek, last := revenue.Points[len(revenue.Points)-2], revenue.Points[len(revenue.Points)-1]
+	if revenue.Currency != "EUR" || len(revenue.Points) < 5 || paidWeek.Collected != placed.Invoice.Total || paidWeek.Net != paidWeek.Collected ||
+		last.Collected != "0.00" || last.MRR != "9.00" || last.Customers != 1 {
+		t.Fatalf("weekly revenue after paying %s: %+v", placed.Invoice.Total, revenue)
+	}
+	ops.want(http.StatusOK, "GET", "/admin/analytics/revenue?interval=day&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z", nil, &revenue)
+	if len(revenue.Points) != 2 || revenue.Points[0].Collected != placed.Invoice.Total {
+		t.Fatalf("two days of revenue: %+v", revenue)
+	}
+	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics/revenue?interval=hour", nil, nil)
+	var receivables struct {
+		Currency string
+		Total    struct {
+			OutstandingCount int `json:"outstanding_count"`
+			Overdue          string
+		}
+	}
+	ops.want(http.StatusOK, "GET", "/admin/analytics/receivables", nil, &receivables)
+	if receivables.Currency != "EUR" || receivables.Total.OutstandingCount != 0 || receivables.Total.Overdue != "0.00" {
+		t.Fatalf("receivables with every invoice paid: %+v", receivables)
+	}
+	var popularity struct {
+		Plans []struct {
+			PlanID              int64 `json:"plan_id"`
+			Live, Ordered, Paid int
+			ConversionRate      string `json:"conversion_rate"`
+		}
+	}
+	ops.want(http.StatusOK, "GET", "/admin/analytics/plans", nil, &popularity)
+	if len(popularity.Plans) == 0 || popularity.Plans[0].Live != 1 || popularity.Plans[0].Paid != 1 || popularity.Plans[0].ConversionRate != "100" {
+		t.Fatalf("plan popularity: %+v", popularity)
+	}
 
 	// Halfway through the month an upgrade costs about half the difference.
 	change := fmt.Sprintf("/account/subscriptions/%d/change", placed.Subscription.ID)

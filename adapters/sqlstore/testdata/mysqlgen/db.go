@@ -174,6 +174,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.invoiceListOpenDueByStmt, err = db.PrepareContext(ctx, invoiceListOpenDueBy); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceListOpenDueBy: %w", err)
 	}
+	if q.invoiceOpenBalancesStmt, err = db.PrepareContext(ctx, invoiceOpenBalances); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceOpenBalances: %w", err)
+	}
 	if q.invoiceRenderingGetStmt, err = db.PrepareContext(ctx, invoiceRenderingGet); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceRenderingGet: %w", err)
 	}
@@ -480,6 +483,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscriptionClearPaymentMethodStmt, err = db.PrepareContext(ctx, subscriptionClearPaymentMethod); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionClearPaymentMethod: %w", err)
 	}
+	if q.subscriptionCountLiveByPlanStmt, err = db.PrepareContext(ctx, subscriptionCountLiveByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionCountLiveByPlan: %w", err)
+	}
+	if q.subscriptionCountOrderedByPlanStmt, err = db.PrepareContext(ctx, subscriptionCountOrderedByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionCountOrderedByPlan: %w", err)
+	}
+	if q.subscriptionCountPaidByPlanStmt, err = db.PrepareContext(ctx, subscriptionCountPaidByPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query SubscriptionCountPaidByPlan: %w", err)
+	}
 	if q.subscriptionGetByIDStmt, err = db.PrepareContext(ctx, subscriptionGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionGetByID: %w", err)
 	}
@@ -542,6 +554,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.transactionListPendingStmt, err = db.PrepareContext(ctx, transactionListPending); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionListPending: %w", err)
+	}
+	if q.transactionListSettledBetweenStmt, err = db.PrepareContext(ctx, transactionListSettledBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query TransactionListSettledBetween: %w", err)
 	}
 	if q.transactionUpdateStatusStmt, err = db.PrepareContext(ctx, transactionUpdateStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query TransactionUpdateStatus: %w", err)
@@ -826,6 +841,11 @@ func (q *Queries) Close() error {
 	if q.invoiceListOpenDueByStmt != nil {
 		if cerr := q.invoiceListOpenDueByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceListOpenDueByStmt: %w", cerr)
+		}
+	}
+	if q.invoiceOpenBalancesStmt != nil {
+		if cerr := q.invoiceOpenBalancesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceOpenBalancesStmt: %w", cerr)
 		}
 	}
 	if q.invoiceRenderingGetStmt != nil {
@@ -1338,6 +1358,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscriptionClearPaymentMethodStmt: %w", cerr)
 		}
 	}
+	if q.subscriptionCountLiveByPlanStmt != nil {
+		if cerr := q.subscriptionCountLiveByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionCountLiveByPlanStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionCountOrderedByPlanStmt != nil {
+		if cerr := q.subscriptionCountOrderedByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionCountOrderedByPlanStmt: %w", cerr)
+		}
+	}
+	if q.subscriptionCountPaidByPlanStmt != nil {
+		if cerr := q.subscriptionCountPaidByPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscriptionCountPaidByPlanStmt: %w", cerr)
+		}
+	}
 	if q.subscriptionGetByIDStmt != nil {
 		if cerr := q.subscriptionGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing subscriptionGetByIDStmt: %w", cerr)
@@ -1441,6 +1476,11 @@ func (q *Queries) Close() error {
 	if q.transactionListPendingStmt != nil {
 		if cerr := q.transactionListPendingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing transactionListPendingStmt: %w", cerr)
+		}
+	}
+	if q.transactionListSettledBetweenStmt != nil {
+		if cerr := q.transactionListSettledBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing transactionListSettledBetweenStmt: %w", cerr)
 		}
 	}
 	if q.transactionUpdateStatusStmt != nil {
@@ -1582,6 +1622,7 @@ type Queries struct {
 	invoiceListByCustomerStmt                *sql.Stmt
 	invoiceListBySubscriptionStmt            *sql.Stmt
 	invoiceListOpenDueByStmt                 *sql.Stmt
+	invoiceOpenBalancesStmt                  *sql.Stmt
 	invoiceRenderingGetStmt                  *sql.Stmt
 	invoiceRenderingInsertStmt               *sql.Stmt
 	invoiceUpdateStmt                        *sql.Stmt
@@ -1684,6 +1725,9 @@ type Queries struct {
 	settingUpdateStmt                        *sql.Stmt
 	subscriptionClaimPeriodStmt              *sql.Stmt
 	subscriptionClearPaymentMethodStmt       *sql.Stmt
+	subscriptionCountLiveByPlanStmt          *sql.Stmt
+	subscriptionCountOrderedByPlanStmt       *sql.Stmt
+	subscriptionCountPaidByPlanStmt          *sql.Stmt
 	subscriptionGetByIDStmt                  *sql.Stmt
 	subscriptionInsertStmt                   *sql.Stmt
 	subscriptionListByCustomerStmt           *sql.Stmt
@@ -1705,6 +1749,7 @@ type Queries struct {
 	transactionInsertStmt                    *sql.Stmt
 	transactionListByInvoiceStmt             *sql.Stmt
 	transactionListPendingStmt               *sql.Stmt
+	transactionListSettledBetweenStmt        *sql.Stmt
 	transactionUpdateStatusStmt              *sql.Stmt
 	userGetByEmailStmt                       *sql.Stmt
 	userGetByIDStmt                          *sql.Stmt
@@ -1771,6 +1816,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceListByCustomerStmt:                q.invoiceListByCustomerStmt,
 		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
 		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
+		invoiceOpenBalancesStmt:                  q.invoiceOpenBalancesStmt,
 		invoiceRenderingGetStmt:                  q.invoiceRenderingGetStmt,
 		invoiceRenderingInsertStmt:               q.invoiceRenderingInsertStmt,
 		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
@@ -1873,6 +1919,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		settingUpdateStmt:                        q.settingUpdateStmt,
 		subscriptionClaimPeriodStmt:              q.subscriptionClaimPeriodStmt,
 		subscriptionClearPaymentMethodStmt:       q.subscriptionClearPaymentMethodStmt,
+		subscriptionCountLiveByPlanStmt:          q.subscriptionCountLiveByPlanStmt,
+		subscriptionCountOrderedByPlanStmt:       q.subscriptionCountOrderedByPlanStmt,
+		subscriptionCountPaidByPlanStmt:          q.subscriptionCountPaidByPlanStmt,
 		subscriptionGetByIDStmt:                  q.subscriptionGetByIDStmt,
 		subscriptionInsertStmt:                   q.subscriptionInsertStmt,
 		subscriptionListByCustomerStmt:           q.subscriptionListByCustomerStmt,
@@ -1894,6 +1943,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		transactionInsertStmt:                    q.transactionInsertStmt,
 		transactionListByInvoiceStmt:             q.transactionListByInvoiceStmt,
 		transactionListPendingStmt:               q.transactionListPendingStmt,
+		transactionListSettledBetweenStmt:        q.transactionListSettledBetweenStmt,
 		transactionUpdateStatusStmt:              q.transactionUpdateStatusStmt,
 		userGetByEmailStmt:                       q.userGetByEmailStmt,
 		userGetByIDStmt:                          q.userGetByIDStmt,
