@@ -75,6 +75,9 @@ func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, options [
 			return err
 		}
 		res.Quote = q
+		if err := supersedeUnpaidChanges(ctx, tx, sub.ID, now); err != nil {
+			return err
+		}
 		customer, err := tx.GetCustomer(ctx, sub.CustomerID)
 		if err != nil {
 			return err
@@ -121,6 +124,35 @@ func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, options [
 		return s.applyChange(ctx, tx, sub, change, now)
 	})
 	return res, err
+}
+
+// supersedeUnpaidChanges voids the invoices of earlier plan changes of the
+// subscription still waiting for payment: a change applies when its
+// invoice is paid, so paying an older one after a newer change would put
+// the subscription back on the older plan. One partly paid (from the
+// credit balance, say) cannot be voided without a refund, so the new
+// change waits until it is settled.
+func supersedeUnpaidChanges(ctx context.Context, tx Store, subID int64, now time.Time) error {
+	invs, err := tx.ListInvoicesBySubscription(ctx, subID)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		if inv.PlanChange == nil || inv.Status != InvoiceOpen {
+			continue
+		}
+		if inv.AmountPaid > 0 {
+			return &platform.Error{Code: platform.ECONFLICT, Field: "plan_id",
+				Message: fmt.Sprintf("invoice %s for an earlier plan change is partly paid; pay it before changing again", inv.Number)}
+		}
+		if err := inv.Void(now); err != nil {
+			return err
+		}
+		if err := tx.UpdateInvoice(ctx, inv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prorationDays renders the prorated share of the period for invoice lines.

@@ -1080,3 +1080,37 @@ func TestMixedCurrencyRefused(t *testing.T) {
 		}
 	})
 }
+
+// A second change while the first one's invoice is unpaid voids that
+// invoice: paid later, it would put the subscription back on the older
+// choice.
+func TestNewPlanChangeSupersedesUnpaidOne(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		large := lcPlan(t, h, "lc-large", 2000, 300)
+		small := lcPlan(t, h, "lc-small", 1000, 200, large.ID)
+		c := h.customer(t, "twice@example.com", "")
+		sub := lcActive(t, h, billing.SubscribeRequest{CustomerID: c.ID, PlanID: small.ID, Currency: "USD", Cycle: billing.Monthly})
+		h.clock.Set(lcAt(2, 10))
+		first, err := h.svc.ChangePlan(ctx, sub.ID, small.ID, lcIPv4(small, 3))
+		mustOK(t, err)
+		second, err := h.svc.ChangePlan(ctx, sub.ID, large.ID, nil)
+		mustOK(t, err)
+		if first.Invoice == nil || second.Invoice == nil {
+			t.Fatalf("both changes are upgrades: %+v, %+v", first, second)
+		}
+		if inv := lcInvoice(t, h, first.Invoice.ID); inv.Status != billing.InvoiceVoid {
+			t.Fatalf("the superseded change's invoice is %s", inv.Status)
+		}
+		_, err = h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: first.Invoice.ID, Gateway: "fake", GatewayID: "late-1",
+			Amount: billing.Money{Amount: first.Invoice.Total, Currency: "USD"}})
+		if err == nil {
+			if got := lcSub(t, h, sub.ID); got.PlanID != small.ID || len(got.Options) != 0 {
+				t.Fatalf("a late payment of the voided invoice applied its change: plan %d, options %v", got.PlanID, got.Options)
+			}
+		}
+		lcPay(t, h, lcInvoice(t, h, second.Invoice.ID))
+		if got := lcSub(t, h, sub.ID); got.PlanID != large.ID || len(got.Options) != 0 {
+			t.Fatalf("after paying the second change: plan %d, options %v", got.PlanID, got.Options)
+		}
+	})
+}
