@@ -450,6 +450,10 @@ func (s *Service) Logout(ctx context.Context, a *Authenticated, m Meta) error {
 
 // RevokeSession ends one of the acting user's sessions.
 func (s *Service) RevokeSession(ctx context.Context, a *Authenticated, sessionID int64, m Meta) error {
+	// Staff acting as the customer may look but not sign the customer out.
+	if err := Authorize(a.Actor(), ActionRevoke, KindSession, a.User.ID); err != nil {
+		return err
+	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.RevokeSession(ctx, a.User.ID, sessionID, now); err != nil {
@@ -461,6 +465,9 @@ func (s *Service) RevokeSession(ctx context.Context, a *Authenticated, sessionID
 
 // RevokeOtherSessions logs the user out everywhere but this session.
 func (s *Service) RevokeOtherSessions(ctx context.Context, a *Authenticated, m Meta) (int, error) {
+	if err := Authorize(a.Actor(), ActionRevoke, KindSession, a.User.ID); err != nil {
+		return 0, err
+	}
 	now := s.now()
 	var n int
 	err := s.store.InTx(ctx, func(tx Store) error {
@@ -475,6 +482,9 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, a *Authenticated, m M
 
 // ListSessions returns the user's live sessions.
 func (s *Service) ListSessions(ctx context.Context, a *Authenticated) ([]*Session, error) {
+	if err := Authorize(a.Actor(), ActionRead, KindSession, a.User.ID); err != nil {
+		return nil, err
+	}
 	return s.store.ListSessions(ctx, a.User.ID, s.now())
 }
 

@@ -417,6 +417,16 @@ func TestAdminNeedsSecondFactorAndLeavesAuditTrail(t *testing.T) {
 		}
 		_, _, err = h.svc.CreateAPIToken(ctx, as, "sneaky", []string{"services:read"}, time.Time{}, meta)
 		wantCode(t, err, platform.EFORBIDDEN)
+		// Acting as the customer, staff see the sessions but cannot sign
+		// the customer out of them.
+		sessions, err := h.svc.ListSessions(ctx, as)
+		mustOK(t, err)
+		if len(sessions) == 0 {
+			t.Fatal("no sessions listed while impersonating")
+		}
+		wantCode(t, h.svc.RevokeSession(ctx, as, sessions[0].ID, meta), platform.EFORBIDDEN)
+		_, err = h.svc.RevokeOtherSessions(ctx, as, meta)
+		wantCode(t, err, platform.EFORBIDDEN)
 		_, err = h.svc.StartImpersonation(ctx, admin, admin.User.ID, meta)
 		wantCode(t, err, platform.EFORBIDDEN)
 		mustOK(t, h.svc.StopImpersonation(ctx, as, meta))
