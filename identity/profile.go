@@ -50,6 +50,20 @@ func (s *Service) UpdateProfile(ctx context.Context, a *Authenticated, p Profile
 	return s.saveProfile(ctx, a, a.User.ID, p, false, m)
 }
 
+// CustomerProfile is a customer's account and whole profile, staff notes
+// included, for staff: an editor must show every field it saves back.
+func (s *Service) CustomerProfile(ctx context.Context, admin *Authenticated, userID int64) (*User, Profile, error) {
+	if err := Authorize(admin.Actor(), ActionRead, KindUser, userID); err != nil {
+		return nil, Profile{}, err
+	}
+	u, err := s.store.GetUser(ctx, userID)
+	if err != nil {
+		return nil, Profile{}, err
+	}
+	p, err := s.store.GetProfile(ctx, userID)
+	return u, p, err
+}
+
 // UpdateCustomerProfile is staff editing a customer's profile, including
 // the tax exemption and the staff notes.
 func (s *Service) UpdateCustomerProfile(ctx context.Context, admin *Authenticated, userID int64, p Profile, m Meta) error {

@@ -563,6 +563,28 @@ func TestProfileOverHTTP(t *testing.T) {
 		if len(problem.Errors) != 1 || problem.Errors[0].Location != "body.country" {
 			t.Fatalf("bad country problem: %+v", problem)
 		}
+
+		// Staff read the whole profile, notes included, so an edit saves
+		// back every field it was given.
+		var me me
+		c.want(http.StatusOK, "GET", "/auth/me", nil, &me)
+		path := fmt.Sprintf("/admin/customers/%d/profile", me.User.ID)
+		c.want(http.StatusForbidden, "GET", path, nil, nil)
+		ops := e.staff("ops@example.com", identity.PermSettingsWrite)
+		ops.enrolTOTP()
+		ops.want(http.StatusNoContent, "PUT", path, map[string]any{"name": "Ada", "country": "DE", "shipping_city": "Hamburg", "admin_notes": "reseller"}, nil)
+		var staffView struct {
+			Email, Status string
+			Profile       struct {
+				ShippingCity string `json:"shipping_city"`
+				AdminNotes   string `json:"admin_notes"`
+			}
+		}
+		ops.want(http.StatusOK, "GET", path, nil, &staffView)
+		if staffView.Email != "addr@example.com" || staffView.Status != "active" || staffView.Profile.ShippingCity != "Hamburg" || staffView.Profile.AdminNotes != "reseller" {
+			t.Fatalf("staff's view of the profile: %+v", staffView)
+		}
+		ops.want(http.StatusNotFound, "GET", "/admin/customers/999999/profile", nil, nil)
 	})
 }
 

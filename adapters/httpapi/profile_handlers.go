@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -28,6 +29,17 @@ type profileBody struct {
 	ShippingCountry string `json:"shipping_country,omitempty" maxLength:"2"`
 	TaxExempt       bool   `json:"tax_exempt,omitempty" doc:"Set by staff only."`
 	AdminNotes      string `json:"admin_notes,omitempty" maxLength:"10000" doc:"Staff only."`
+}
+
+type customerProfileOutput struct {
+	Body struct {
+		ID            int64       `json:"id"`
+		Email         string      `json:"email"`
+		Status        string      `json:"status" enum:"active,suspended,banned"`
+		EmailVerified bool        `json:"email_verified"`
+		CreatedAt     time.Time   `json:"created_at"`
+		Profile       profileBody `json:"profile"`
+	}
 }
 
 func (b profileBody) profile() identity.Profile {
@@ -92,6 +104,19 @@ func (s *Server) registerProfile() {
 		return nil, apiError(s.log, s.id.UpdateProfile(ctx, principalFrom(ctx).auth, in.Body.profile(), s.meta(in.r)))
 	})
 	staff := access{staff: true}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "get-customer-profile", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/profile", Tags: []string{"admin"},
+		Summary: "A customer's account and whole profile, staff notes included", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *customerIDInput) (*customerProfileOutput, error) {
+		u, p, err := s.id.CustomerProfile(ctx, principalFrom(ctx).auth, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &customerProfileOutput{}
+		out.Body.ID, out.Body.Email, out.Body.Status, out.Body.EmailVerified, out.Body.CreatedAt, out.Body.Profile =
+			u.ID, u.Email, string(u.Status), !u.EmailVerifiedAt.IsZero(), u.CreatedAt, profileOut(p)
+		return out, nil
+	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "update-customer-profile", Method: http.MethodPut, Path: adminPrefix + "customers/{id}/profile", Tags: []string{"admin"},
 		Summary: "Change a customer's details, tax exemption and notes", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
