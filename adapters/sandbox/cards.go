@@ -34,13 +34,7 @@ func (g *Gateway) CreateSetupIntent(ctx context.Context, customerID string) (str
 // PaymentMethodDetails describes a test card, or a payment method saved
 // from one with SavePaymentMethod.
 func (g *Gateway) PaymentMethodDetails(ctx context.Context, pmID string) (brand, last4 string, expMonth, expYear int64, err error) {
-	g.mu.Lock()
-	card, saved := g.methods[pmID]
-	g.mu.Unlock()
-	if !saved {
-		card = pmID
-	}
-	d, ok := testCardDetails[card]
+	d, ok := testCardDetails[testCardOf(pmID)]
 	if !ok {
 		return "", "", 0, 0, platform.Invalid("payment_method_id", "no such sandbox test card %q; use %s", pmID, CardVisa)
 	}

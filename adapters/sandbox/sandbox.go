@@ -10,7 +10,9 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"strings"
 	"sync"
 
 	"ezscale.cloud/platform"
@@ -28,12 +30,15 @@ const (
 
 // Gateway is the sandbox gateway. The zero value is not usable; call New.
 type Gateway struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// run tags every id this gateway makes: the gateway forgets its charges
+	// when the process ends, but the database remembers their ids, so a
+	// restarted sandbox must never make an id an earlier run made.
+	run     string
 	seq     int
+	order   []string // charge ids, oldest first
 	charges map[string]*Charge
 	byKey   map[string]keyed
-	// methods maps saved payment methods to the test card they behave as.
-	methods map[string]string
 }
 
 // Charge is a charge the sandbox made, for tests to inspect.
@@ -57,7 +62,23 @@ var (
 
 // New returns an empty sandbox gateway.
 func New() *Gateway {
-	return &Gateway{charges: map[string]*Charge{}, byKey: map[string]keyed{}, methods: map[string]string{}}
+	return &Gateway{run: strings.ToLower(rand.Text()[:8]), charges: map[string]*Charge{}, byKey: map[string]keyed{}}
+}
+
+// savedPrefix starts the ids of saved payment methods, which carry the
+// test card they behave as ("pm_sandbox_visa_RUN_SEQ") so that they still
+// work after a restart.
+const savedPrefix = "pm_sandbox_"
+
+// testCardOf returns the test card a payment method id stands for: a
+// saved one's card, or the id itself.
+func testCardOf(pmID string) string {
+	if rest, ok := strings.CutPrefix(pmID, savedPrefix); ok {
+		if card, _, ok := strings.Cut(rest, "_"); ok {
+			return "pm_card_" + card
+		}
+	}
+	return pmID
 }
 
 // SavePaymentMethod saves a test card as a new payment method with an id of
@@ -72,8 +93,7 @@ func (g *Gateway) SavePaymentMethod(testCard string) (string, error) {
 		return "", platform.Invalid("payment_method", "no such test card %q", testCard)
 	}
 	g.seq++
-	id := fmt.Sprintf("pm_sandbox_%d", g.seq)
-	g.methods[id] = testCard
+	id := fmt.Sprintf("%s%s_%s_%d", savedPrefix, strings.TrimPrefix(testCard, "pm_card_"), g.run, g.seq)
 	return id, nil
 }
 
@@ -98,11 +118,7 @@ func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billin
 		return *k.charge, nil
 	}
 	res := billing.ChargeResult{Amount: req.Amount}
-	card := req.PaymentMethodID
-	if saved, ok := g.methods[card]; ok {
-		card = saved
-	}
-	switch card {
+	switch testCardOf(req.PaymentMethodID) {
 	case CardVisa, CardMastercard:
 		res.Status = billing.ChargeSucceeded
 		res.Fee = req.Amount.Amount*29/1000 + 30 // 2.9% + 30, a typical card fee
@@ -116,8 +132,9 @@ func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billin
 		return billing.ChargeResult{}, platform.Invalid("payment_method", "no such payment method %q", req.PaymentMethodID)
 	}
 	g.seq++
-	res.ID = fmt.Sprintf("ch_sandbox_%d", g.seq)
+	res.ID = fmt.Sprintf("ch_sandbox_%s_%d", g.run, g.seq)
 	g.charges[res.ID] = &Charge{ID: res.ID, Request: req, Status: res.Status}
+	g.order = append(g.order, res.ID)
 	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, charge: &res}
 	return res, nil
 }
@@ -151,7 +168,7 @@ func (g *Gateway) Refund(ctx context.Context, req billing.RefundRequest) (billin
 	}
 	ch.Refunded += req.Amount.Amount
 	g.seq++
-	res := billing.RefundResult{ID: fmt.Sprintf("re_sandbox_%d", g.seq), Amount: req.Amount}
+	res := billing.RefundResult{ID: fmt.Sprintf("re_sandbox_%s_%d", g.run, g.seq), Amount: req.Amount}
 	g.byKey[req.IdempotencyKey] = keyed{fingerprint: fp, refund: &res}
 	return res, nil
 }
@@ -184,11 +201,9 @@ func (g *Gateway) Authenticate(chargeID string) error {
 func (g *Gateway) Charges() []Charge {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]Charge, 0, len(g.charges))
-	for i := 1; i <= g.seq; i++ {
-		if c, ok := g.charges[fmt.Sprintf("ch_sandbox_%d", i)]; ok {
-			out = append(out, *c)
-		}
+	out := make([]Charge, 0, len(g.order))
+	for _, id := range g.order {
+		out = append(out, *g.charges[id])
 	}
 	return out
 }
