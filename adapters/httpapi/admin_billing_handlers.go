@@ -73,6 +73,13 @@ type createCouponInput struct {
 	}
 }
 
+// createdOutput names what a create made.
+type createdOutput struct {
+	Body struct {
+		ID int64 `json:"id"`
+	}
+}
+
 type couponBody struct {
 	ID              int64     `json:"id"`
 	Code            string    `json:"code"`
@@ -344,7 +351,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 	huma.Register(s.api, huma.Operation{
 		OperationID: "create-coupon", Method: http.MethodPost, Path: adminPrefix + "coupons", Tags: []string{"admin"},
 		Summary: "Create a coupon", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
-	}, func(ctx context.Context, in *createCouponInput) (*struct{ Body struct{ ID int64 } }, error) {
+	}, func(ctx context.Context, in *createCouponInput) (*createdOutput, error) {
 		c, err := in.coupon()
 		if err != nil {
 			return nil, apiError(s.log, err)
@@ -354,7 +361,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &struct{ Body struct{ ID int64 } }{}
+		out := &createdOutput{}
 		out.Body.ID = c.ID
 		return out, nil
 	})
