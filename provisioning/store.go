@@ -27,6 +27,8 @@ type Store interface {
 	// plan has no panel mapping.
 	GetProduct(ctx context.Context, planID int64) (*Product, error)
 	SaveProduct(ctx context.Context, p *Product) error
+	// ListProducts returns every plan's mapping, by plan id.
+	ListProducts(ctx context.Context) ([]*Product, error)
 	AddLog(ctx context.Context, e *LogEntry) error
 	// ListLog returns a service's latest panel calls, newest first.
 	ListLog(ctx context.Context, serviceID int64) ([]*LogEntry, error)

@@ -79,6 +79,19 @@ type panelProductInput struct {
 	}
 }
 
+type planPanelBody struct {
+	PlanID     int64  `json:"plan_id"`
+	Platform   string `json:"platform"`
+	PanelPlan  string `json:"panel_plan"`
+	OSTemplate string `json:"os_template,omitempty"`
+}
+
+type planPanelsOutput struct {
+	Body struct {
+		Mappings []planPanelBody `json:"mappings"`
+	}
+}
+
 type platformInput struct {
 	Platform string `path:"platform" enum:"virtfusion,pterodactyl,synergycp,enhance,sandbox"`
 }
@@ -200,6 +213,21 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *platformInput) (*struct{}, error) {
 		return nil, apiError(s.log, m.TestPanel(ctx, provisioning.Platform(in.Platform)))
+	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "plan-panels", Method: http.MethodGet, Path: adminPrefix + "plans/panels", Tags: []string{"admin"},
+		Summary: "Which panel and panel plan each plan provisions on", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, _ *struct{}) (*planPanelsOutput, error) {
+		products, err := store.ListProducts(ctx)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &planPanelsOutput{}
+		out.Body.Mappings = make([]planPanelBody, 0, len(products))
+		for _, p := range products {
+			out.Body.Mappings = append(out.Body.Mappings, planPanelBody{PlanID: p.PlanID, Platform: string(p.Platform), PanelPlan: p.PanelPlan, OSTemplate: p.OSTemplate})
+		}
+		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "set-plan-panel", Method: http.MethodPut, Path: adminPrefix + "plans/{id}/panel", Tags: []string{"admin"},

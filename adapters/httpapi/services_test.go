@@ -109,6 +109,16 @@ func TestServicesOverHTTP(t *testing.T) {
 		t.Fatalf("automation status: %+v", status)
 	}
 	ops.want(http.StatusNoContent, "POST", "/admin/panels/sandbox/test", nil, nil)
+	var mappings struct {
+		Mappings []struct {
+			PlanID    int64  `json:"plan_id"`
+			PanelPlan string `json:"panel_plan"`
+		}
+	}
+	ops.want(http.StatusOK, "GET", "/admin/plans/panels", nil, &mappings)
+	if len(mappings.Mappings) != 1 || mappings.Mappings[0].PlanID != plan.ID || mappings.Mappings[0].PanelPlan != "small" {
+		t.Fatalf("panel mappings: %+v", mappings)
+	}
 	ops.want(http.StatusNotFound, "POST", "/admin/panels/virtfusion/test", nil, nil)
 	ops.want(http.StatusForbidden, "POST", "/admin"+path+"/actions", map[string]string{"action": "terminate"}, nil)
 	ops.want(http.StatusAccepted, "POST", "/admin"+path+"/actions", map[string]string{"action": "suspend", "reason": "abuse report"}, nil)

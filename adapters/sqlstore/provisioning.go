@@ -116,6 +116,19 @@ func (p *ProvisioningStore) GetProduct(ctx context.Context, planID int64) (*prov
 	return &provisioning.Product{PlanID: r.PlanID, Platform: provisioning.Platform(r.Platform), PanelPlan: r.PanelPlan, OSTemplate: r.OsTemplate}, nil
 }
 
+// ListProducts returns every plan's panel mapping, by plan.
+func (p *ProvisioningStore) ListProducts(ctx context.Context) ([]*provisioning.Product, error) {
+	rows, err := p.s.q.PanelProductList(ctx)
+	if err != nil {
+		return nil, p.s.translate(err, "panel mappings")
+	}
+	out := make([]*provisioning.Product, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, &provisioning.Product{PlanID: r.PlanID, Platform: provisioning.Platform(r.Platform), PanelPlan: r.PanelPlan, OSTemplate: r.OsTemplate})
+	}
+	return out, nil
+}
+
 // SaveProduct sets how a plan is provisioned, replacing any earlier
 // mapping.
 func (p *ProvisioningStore) SaveProduct(ctx context.Context, v *provisioning.Product) error {

@@ -31,6 +31,9 @@ LIMIT 1000;
 -- name: PanelProductGet :one
 SELECT * FROM panel_products WHERE plan_id = ?;
 
+-- name: PanelProductList :many
+SELECT * FROM panel_products ORDER BY plan_id;
+
 -- name: PanelProductDelete :exec
 DELETE FROM panel_products WHERE plan_id = ?;
 

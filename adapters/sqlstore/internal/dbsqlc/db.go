@@ -288,6 +288,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.panelProductInsertStmt, err = db.PrepareContext(ctx, panelProductInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query PanelProductInsert: %w", err)
 	}
+	if q.panelProductListStmt, err = db.PrepareContext(ctx, panelProductList); err != nil {
+		return nil, fmt.Errorf("error preparing query PanelProductList: %w", err)
+	}
 	if q.passkeyDeleteStmt, err = db.PrepareContext(ctx, passkeyDelete); err != nil {
 		return nil, fmt.Errorf("error preparing query PasskeyDelete: %w", err)
 	}
@@ -1033,6 +1036,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing panelProductInsertStmt: %w", cerr)
 		}
 	}
+	if q.panelProductListStmt != nil {
+		if cerr := q.panelProductListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing panelProductListStmt: %w", cerr)
+		}
+	}
 	if q.passkeyDeleteStmt != nil {
 		if cerr := q.passkeyDeleteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passkeyDeleteStmt: %w", cerr)
@@ -1660,6 +1668,7 @@ type Queries struct {
 	panelProductDeleteStmt                   *sql.Stmt
 	panelProductGetStmt                      *sql.Stmt
 	panelProductInsertStmt                   *sql.Stmt
+	panelProductListStmt                     *sql.Stmt
 	passkeyDeleteStmt                        *sql.Stmt
 	passkeyGetByCredentialHashStmt           *sql.Stmt
 	passkeyInsertStmt                        *sql.Stmt
@@ -1854,6 +1863,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		panelProductDeleteStmt:                   q.panelProductDeleteStmt,
 		panelProductGetStmt:                      q.panelProductGetStmt,
 		panelProductInsertStmt:                   q.panelProductInsertStmt,
+		panelProductListStmt:                     q.panelProductListStmt,
 		passkeyDeleteStmt:                        q.passkeyDeleteStmt,
 		passkeyGetByCredentialHashStmt:           q.passkeyGetByCredentialHashStmt,
 		passkeyInsertStmt:                        q.passkeyInsertStmt,

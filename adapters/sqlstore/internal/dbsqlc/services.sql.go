@@ -89,6 +89,38 @@ func (q *Queries) PanelProductInsert(ctx context.Context, arg PanelProductInsert
 	return err
 }
 
+const panelProductList = `-- name: PanelProductList :many
+SELECT plan_id, platform, panel_plan, os_template FROM panel_products ORDER BY plan_id
+`
+
+func (q *Queries) PanelProductList(ctx context.Context) ([]PanelProduct, error) {
+	rows, err := q.query(ctx, q.panelProductListStmt, panelProductList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PanelProduct
+	for rows.Next() {
+		var i PanelProduct
+		if err := rows.Scan(
+			&i.PlanID,
+			&i.Platform,
+			&i.PanelPlan,
+			&i.OsTemplate,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const provisioningLogInsert = `-- name: ProvisioningLogInsert :exec
 INSERT INTO provisioning_log (service_id, action, request_summary, response, error, duration_ms, admin_id, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
