@@ -17,6 +17,9 @@ const (
 	EPAYMENTDECLINED = "payment_declined"
 	// ERATELIMITED means too many attempts: try again later (HTTP 429).
 	ERATELIMITED = "rate_limited"
+	// EUNAVAILABLE means an outside system (a panel, Discord) did not
+	// answer: its fault, not the caller's (HTTP 502).
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is the one error type the platform's packages return for failures a

@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	platform.EFORBIDDEN:       http.StatusForbidden,
 	platform.EPAYMENTDECLINED: http.StatusPaymentRequired,
 	platform.ERATELIMITED:     http.StatusTooManyRequests,
+	platform.EUNAVAILABLE:     http.StatusBadGateway,
 	// A dedicated server waits for staff to assign hardware.
 	provisioning.ENEEDSHARDWARE: http.StatusConflict,
 	// The panel does not offer the operation (e.g. sign-on).

@@ -433,7 +433,25 @@ func (s *Settings) TestPanelConfig(ctx context.Context, name string, cfg map[str
 	if err != nil {
 		return err
 	}
-	return panel.TestConnection(ctx)
+	return testResult("the "+name+" panel", "config."+k.secrets[0], panel.TestConnection(ctx))
+}
+
+// testResult turns what a connection test met into what staff should
+// read: a refused key is a setting to fix (not the staff member's session
+// to renew), and a system that did not answer is named with the reason.
+func testResult(what, keyField string, err error) error {
+	var perr *platform.Error
+	switch {
+	case err == nil:
+		return nil
+	case platform.ErrorCode(err) == platform.EUNAUTHORIZED:
+		return &platform.Error{Code: platform.EINVALID, Field: keyField, Message: what + " refused the key", Err: err}
+	case errors.As(err, &perr) && perr.Code != platform.EINTERNAL:
+		return err
+	}
+	// Adapters report a failed connection as internal: here it is the
+	// answer staff asked for.
+	return &platform.Error{Code: platform.EUNAVAILABLE, Message: what + " could not be reached: " + err.Error(), Err: err}
 }
 
 // RemovePanel drops a stored connection: the file's applies again.
@@ -465,7 +483,10 @@ func (s *Settings) Discord(ctx context.Context) (httpapi.Connection, error) {
 // SaveDiscord checks and stores the alert webhook's URL.
 func (s *Settings) SaveDiscord(ctx context.Context, adminID int64, webhookURL string, readVersion int64) error {
 	if _, err := discord.New(discord.Config{WebhookURL: webhookURL}); err != nil {
-		return underField("webhook_url", err)
+		if platform.ErrorField(err) != "" {
+			return err // the adapter names webhook_url itself
+		}
+		return platform.Invalid("webhook_url", "%v", err)
 	}
 	value, err := s.seal(settingDiscord, discordSetting{WebhookURL: webhookURL})
 	if err != nil {
@@ -476,8 +497,9 @@ func (s *Settings) SaveDiscord(ctx context.Context, adminID int64, webhookURL st
 
 // TestDiscord posts a test alert through the alerter in use.
 func (s *Settings) TestDiscord(ctx context.Context) error {
-	return s.alerts.Send(ctx, discord.Alert{Title: "Test alert from the admin panel",
+	err := s.alerts.Send(ctx, discord.Alert{Title: "Test alert from the admin panel",
 		Fields: []discord.Field{{Name: "Sent at", Value: s.clock.Now().UTC().Format(time.RFC3339)}}})
+	return testResult("Discord", "webhook_url", err)
 }
 
 // swapAlerter is the alerter the notifications hold; Settings replaces

@@ -70,8 +70,12 @@ func testSettingsReachAnotherProcess(t *testing.T, store Store) {
 		t.Fatalf("a misspelt field saved: %v", err)
 	}
 	wrongKey := map[string]any{"BaseURL": vf.URL, "APIKey": "wrong", "HypervisorGroupID": 1}
-	if err := web.Settings.TestPanelConfig(ctx, "virtfusion", wrongKey); platform.ErrorCode(err) != platform.EUNAUTHORIZED {
+	if err := web.Settings.TestPanelConfig(ctx, "virtfusion", wrongKey); platform.ErrorField(err) != "config.APIKey" {
 		t.Fatalf("testing a wrong key: %v", err)
+	}
+	unreachable := map[string]any{"BaseURL": "http://127.0.0.1:1", "APIKey": "x", "HypervisorGroupID": 1}
+	if err := web.Settings.TestPanelConfig(ctx, "virtfusion", unreachable); platform.ErrorCode(err) != platform.EUNAVAILABLE {
+		t.Fatalf("testing a panel that does not answer: %v", err)
 	}
 	if err := web.Settings.TestPanelConfig(ctx, "virtfusion", conn); err != nil {
 		t.Fatalf("testing the right key: %v", err)
@@ -132,7 +136,7 @@ func testSettingsReachAnotherProcess(t *testing.T, store Store) {
 	}
 
 	// The Discord webhook: checked, sealed, and posted to by the worker.
-	if err := web.Settings.SaveDiscord(ctx, admin, "https://example.com/not-a-webhook", 0); platform.ErrorField(err) == "" {
+	if err := web.Settings.SaveDiscord(ctx, admin, "https://example.com/not-a-webhook", 0); platform.ErrorField(err) != "webhook_url" {
 		t.Fatalf("a bad webhook URL saved: %v", err)
 	}
 	hook := discordtest.New(t, discordtest.Config{})
