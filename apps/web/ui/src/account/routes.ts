@@ -4,10 +4,17 @@ export const accountRoutes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('../auth/SignInPage.vue'), meta: { public: true } },
   { path: '/register', name: 'register', component: () => import('./RegisterPage.vue'), meta: { public: true } },
   { path: '/verify-email', name: 'verify-email', component: () => import('./VerifyEmailPage.vue'), meta: { public: true } },
+  { path: '/forgot-password', name: 'forgot-password', component: () => import('../auth/ForgotPasswordPage.vue'), meta: { public: true } },
+  // The reset email links here (automation/notifications.go): /reset-password?token=...
+  { path: '/reset-password', name: 'reset-password', component: () => import('../auth/ResetPasswordPage.vue'), meta: { public: true } },
   { path: '/', name: 'dashboard', component: () => import('./DashboardPage.vue'), meta: { nav: 'Dashboard' } },
   { path: '/services/:id(\\d+)', name: 'service', component: () => import('./ServicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/checkout', name: 'checkout', component: () => import('./CheckoutPage.vue') },
+  { path: '/invoices', name: 'invoices', component: () => import('./InvoicesPage.vue'), meta: { nav: 'Invoices' } },
+  { path: '/invoices/:id(\\d+)', name: 'invoice', component: () => import('./InvoicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  { path: '/subscriptions', name: 'subscriptions', component: () => import('./SubscriptionsPage.vue'), meta: { nav: 'Subscriptions' } },
   { path: '/payment-methods', name: 'payment-methods', component: () => import('./PaymentMethodsPage.vue'), meta: { nav: 'Payment methods' } },
+  { path: '/profile', name: 'profile', component: () => import('./ProfilePage.vue'), meta: { nav: 'Profile' } },
   { path: '/security', name: 'security', component: () => import('../auth/SecurityPage.vue'), meta: { nav: 'Security' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue') },
 ]

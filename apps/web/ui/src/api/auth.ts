@@ -27,6 +27,13 @@ export interface Registration {
   password: string
   name?: string
   company?: string
+  /** The page to return to after confirming the address, carried in the emailed link. */
+  next?: string
+}
+
+/** A page of this area to go back to, from a query parameter: only a path here, never another site. */
+export function returnPath(q: unknown): string | undefined {
+  return typeof q === 'string' && q.startsWith('/') && !q.startsWith('//') && !q.startsWith('/\\') ? q : undefined
 }
 
 export interface TOTPSetup {
@@ -46,9 +53,15 @@ export const auth = {
   confirmTOTP: (code: string) => api.post<{ recovery_codes: string[] | null }>('/account/second-factor/totp/confirm', { code }),
   removeTOTP: () => api.delete('/account/second-factor/totp'),
   stopImpersonating: () => api.post<{ user: User }>('/auth/impersonation/stop'),
+  /** Emails a reset link; answers the same whether or not the address has an account. */
+  forgotPassword: (email: string) => api.post('/auth/password/forgot', { email }),
+  resetPassword: (token: string, password: string) => api.post('/auth/password/reset', { token, password }),
 }
 
+/** The shortest password the API accepts (identity.MinPasswordChars). */
+export const minPasswordChars = 10
+
 /** Whether the user is staff (any role but customer). */
-export function isStaff(u: User): boolean {
+export function isStaff(u: Pick<User, 'role'>): boolean {
   return u.role !== 'customer'
 }

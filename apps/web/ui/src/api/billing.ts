@@ -24,6 +24,7 @@ export interface Plan {
   code: string
   name: string
   type: string
+  features?: Record<string, string>
   prices: Price[]
   options: PlanOption[]
   out_of_stock?: boolean
@@ -60,13 +61,52 @@ export interface Invoice {
 export interface Subscription {
   id: number
   plan_id: number
+  /** Set by the single-subscription read (and orders), not by the list. */
   plan_name?: string
   status: string
   currency: string
   cycle: Cycle
+  /** Set by the single-subscription read, not by the list. */
   recurring_amount?: string
+  current_period_start?: string
+  /** When the subscription renews, or ends when cancel_at_period_end. */
+  current_period_end?: string
+  cancel_at_period_end?: boolean
   backordered?: boolean
 }
+
+/** What moving a subscription to another plan costs now. */
+export interface ProrationQuote {
+  /** The unused part of what was paid for the current plan. */
+  credit: string
+  /** The new plan's price for the rest of the period. */
+  charge: string
+  /** charge less credit: above zero invoiced now, below zero credited to the balance. */
+  net: string
+  remaining_seconds: number
+  period_seconds: number
+}
+
+export interface PlanChange {
+  plan_id: number
+  options?: { option_id: number; units: number }[]
+}
+
+/** An upgrade's invoice (applied once paid) or a downgrade's credit note (applied at once). */
+export interface PlanChangeResult {
+  quote: ProrationQuote
+  invoice?: Invoice
+  credit_note?: Invoice
+}
+
+export interface Cancellation {
+  /** Keep the service until the paid period ends. */
+  at_period_end: boolean
+  reason?: string
+}
+
+/** The longest cancellation reason the API accepts. */
+export const maxCancelReason = 500
 
 export interface Order {
   plan_id: number
@@ -103,6 +143,12 @@ export const billing = {
   catalog: () => api.get<{ plans: Plan[] }>('/catalog').then((r) => r.plans),
   order: (o: Order) => api.post<OrderResult>('/orders', o),
   invoices: () => api.get<{ invoices: Invoice[] }>('/account/invoices').then((r) => r.invoices),
+  invoice: (id: number) => api.get<Invoice>(`/account/invoices/${id}`),
+  subscriptions: () => api.get<{ subscriptions: Subscription[] }>('/account/subscriptions').then((r) => r.subscriptions),
+  subscription: (id: number) => api.get<Subscription>(`/account/subscriptions/${id}`),
+  cancel: (id: number, c: Cancellation) => api.post<Subscription>(`/account/subscriptions/${id}/cancel`, c),
+  quoteChange: (id: number, c: PlanChange) => api.post<ProrationQuote>(`/account/subscriptions/${id}/change/quote`, c),
+  changePlan: (id: number, c: PlanChange) => api.post<PlanChangeResult>(`/account/subscriptions/${id}/change`, c),
   pay: (id: number) => api.post<PaymentResult>(`/account/invoices/${id}/pay`),
   pdfPath: (id: number) => `/account/invoices/${id}/pdf`,
   paymentMethods: () =>

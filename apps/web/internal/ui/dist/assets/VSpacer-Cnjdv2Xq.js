@@ -1,0 +1,1 @@
+import{ot as e}from"./VAlert-C-TXSpzH.js";var t=e(`v-spacer`,`div`,`VSpacer`);export{t};

@@ -1,0 +1,1 @@
+function e(e){return e.number||`invoice #${e.id}`}export{e as t};
