@@ -403,7 +403,9 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 			return nil, apiError(s.log, err)
 		}
 		out := &subscriptionsOutput{}
-		out.Body.Subscriptions = subscriptionsOut(subs)
+		if out.Body.Subscriptions, err = subscriptionsOut(ctx, catalog, subs); err != nil {
+			return nil, apiError(s.log, err)
+		}
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
@@ -436,7 +438,9 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		}
 		out := &customerDetailOutput{}
 		out.Body.ID, out.Body.Email, out.Body.Details, out.Body.TaxExempt = c.ID, c.Email, c.Details, c.Tax.Exempt
-		out.Body.Subscriptions = subscriptionsOut(subs)
+		if out.Body.Subscriptions, err = subscriptionsOut(ctx, catalog, subs); err != nil {
+			return nil, apiError(s.log, err)
+		}
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{

@@ -111,12 +111,13 @@ type subscriptionBody struct {
 	CurrentPeriodEnd   time.Time `json:"current_period_end,omitzero"`
 	CancelAtPeriodEnd  bool      `json:"cancel_at_period_end,omitempty"`
 	Backordered        bool      `json:"backordered,omitempty"`
+	CreatedAt          time.Time `json:"created_at" doc:"When it was ordered."`
 }
 
 func subscriptionOut(s *billing.Subscription) subscriptionBody {
 	return subscriptionBody{ID: s.ID, CustomerID: s.CustomerID, PlanID: s.PlanID, Status: string(s.Status), Currency: s.Currency, Cycle: string(s.Cycle),
 		CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd, CancelAtPeriodEnd: s.CancelAtPeriodEnd,
-		Backordered: s.Backordered}
+		Backordered: s.Backordered, CreatedAt: s.CreatedAt}
 }
 
 type orderOutput struct {
@@ -132,12 +133,34 @@ type subscriptionsOutput struct {
 	}
 }
 
-func subscriptionsOut(subs []*billing.Subscription) []subscriptionBody {
+// subscriptionsOut describes subscriptions with their plan's name and
+// their recurring amount, reading the catalog once whatever their number.
+func subscriptionsOut(ctx context.Context, catalog Catalog, subs []*billing.Subscription) ([]subscriptionBody, error) {
 	out := []subscriptionBody{}
-	for _, sub := range subs {
-		out = append(out, subscriptionOut(sub))
+	if len(subs) == 0 {
+		return out, nil
 	}
-	return out
+	plans, err := catalog.ListPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*billing.Plan, len(plans))
+	for _, p := range plans {
+		byID[p.ID] = p
+	}
+	for _, sub := range subs {
+		body := subscriptionOut(sub)
+		if p := byID[sub.PlanID]; p != nil {
+			body.PlanName = p.Name
+			// A price since removed leaves the amount out rather than
+			// failing the whole list.
+			if amount, err := billing.RecurringAmount(p, sub.Currency, sub.Cycle, sub.Options); err == nil {
+				body.RecurringAmount = amount.Decimal()
+			}
+		}
+		out = append(out, body)
+	}
+	return out, nil
 }
 
 type cancelInput struct {
@@ -272,7 +295,9 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 			return nil, apiError(s.log, err)
 		}
 		out := &subscriptionsOutput{}
-		out.Body.Subscriptions = subscriptionsOut(subs)
+		if out.Body.Subscriptions, err = subscriptionsOut(ctx, catalog, subs); err != nil {
+			return nil, apiError(s.log, err)
+		}
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{

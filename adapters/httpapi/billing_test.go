@@ -452,14 +452,21 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if len(rates.TaxRates) != 1 || rates.TaxRates[0].Rate != "19" {
 		t.Fatalf("tax rates: %+v", rates)
 	}
-	var pending struct{ Subscriptions []any }
+	var pending struct {
+		Subscriptions []struct {
+			PlanName        string `json:"plan_name"`
+			RecurringAmount string `json:"recurring_amount"`
+			CreatedAt       string `json:"created_at"`
+		}
+	}
 	ops.want(http.StatusOK, "GET", "/admin/orders/pending", nil, &pending)
 	if len(pending.Subscriptions) != 0 {
 		t.Fatalf("pending orders without any order: %+v", pending)
 	}
 	ada.want(http.StatusCreated, "POST", "/orders", map[string]any{"plan_id": created.ID, "currency": "USD", "cycle": "monthly"}, nil)
 	ops.want(http.StatusOK, "GET", "/admin/orders/pending", nil, &pending)
-	if len(pending.Subscriptions) != 1 {
+	if len(pending.Subscriptions) != 1 || pending.Subscriptions[0].PlanName != "VPS XL" || pending.Subscriptions[0].RecurringAmount != "96.00" ||
+		pending.Subscriptions[0].CreatedAt == "" {
 		t.Fatalf("pending orders after one unpaid order: %+v", pending)
 	}
 	for _, action := range []string{"plan.create", "coupon.create", "invoice.create", "invoice.payment", "invoice.void"} {
