@@ -252,6 +252,29 @@ func (s *Service) CustomerInvoice(ctx context.Context, customerID, invoiceID int
 	return inv, nil
 }
 
+// PaymentAwaitingAction returns the gateway and id of the invoice's latest
+// charge the customer's bank wants them to confirm (3-D Secure), for the
+// customer's own invoice only; ECONFLICT when none waits.
+func (s *Service) PaymentAwaitingAction(ctx context.Context, customerID, invoiceID int64) (gateway, paymentID string, err error) {
+	inv, err := s.CustomerInvoice(ctx, customerID, invoiceID)
+	if err != nil {
+		return "", "", err
+	}
+	if inv.Status != InvoiceOpen {
+		return "", "", platform.Errorf(platform.ECONFLICT, "invoice %s is %s", inv.Number, inv.Status)
+	}
+	txs, err := s.store.ListTransactionsByInvoice(ctx, inv.ID)
+	if err != nil {
+		return "", "", err
+	}
+	for i := len(txs) - 1; i >= 0; i-- {
+		if t := txs[i]; t.Kind == TxCharge && t.Status == string(ChargeRequiresAction) {
+			return t.Gateway, t.GatewayID, nil
+		}
+	}
+	return "", "", platform.Errorf(platform.ECONFLICT, "no payment of invoice %s waits for confirmation", inv.Number)
+}
+
 // ReconcileInvoice is the payment return page's check: it asks each
 // gateway about the invoice's charges still waiting for the customer and
 // applies those that succeeded, so a customer coming back from

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -496,4 +497,67 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	edit["prices"] = []map[string]string{{"currency": "EUR", "cycle": "monthly", "amount": "92.00"}}
 	ops.want(http.StatusConflict, "PUT", planPath, edit, &problem)
 	ops.want(http.StatusNotFound, "PUT", "/admin/plans/999999", edit, nil)
+}
+
+// fakeConfirmer stands for Stripe's side of a 3-D Secure challenge: the
+// payment's client secret and the publishable key.
+type fakeConfirmer struct{ asked []string }
+
+func (f *fakeConfirmer) ConfirmationSecret(_ context.Context, paymentID string) (string, error) {
+	f.asked = append(f.asked, paymentID)
+	return paymentID + "_secret_test", nil
+}
+
+func (f *fakeConfirmer) BrowserKey() string { return "pk_test_123" }
+
+// A payment the bank challenges waits for the customer: the browser gets
+// what it needs to show the challenge, for the owner's invoice only.
+func TestConfirmChallengedPaymentOverHTTP(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	gw := sandbox.New()
+	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	bill, err := billing.NewService(s, gw, clock, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmer := &fakeConfirmer{}
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
+		svc.Billing, svc.Catalog, svc.Cards, svc.Clock = bill, s, gw, clock
+		svc.Checkers = map[string]billing.PaymentChecker{"sandbox": gw}
+		svc.Confirmers = map[string]httpapi.PaymentConfirmer{"sandbox": confirmer}
+	})
+	plan := &billing.Plan{Code: "vps", Name: "VPS", Type: billing.ServiceVPS, Status: billing.PlanActive,
+		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 900}}}
+	if err := bill.CreatePlan(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	ada := e.customer("ada@example.com")
+	var placed orderResult
+	ada.want(http.StatusCreated, "POST", "/orders", map[string]any{"plan_id": plan.ID, "currency": "EUR", "cycle": "monthly"}, &placed)
+	confirm := fmt.Sprintf("/account/invoices/%d/confirm-payment", placed.Invoice.ID)
+	ada.want(http.StatusConflict, "POST", confirm, nil, nil) // nothing to confirm yet
+
+	var setup struct {
+		Gateway string
+	}
+	ada.want(http.StatusOK, "POST", "/account/payment-methods/setup", nil, &setup)
+	if setup.Gateway != "sandbox" {
+		t.Fatalf("setup: %+v", setup)
+	}
+	ada.want(http.StatusCreated, "POST", "/account/payment-methods", map[string]string{"payment_method_id": sandbox.CardAuthenticationReqd}, nil)
+	var res struct{ Status string }
+	ada.want(http.StatusOK, "POST", fmt.Sprintf("/account/invoices/%d/pay", placed.Invoice.ID), nil, &res)
+	if res.Status != "requires_action" {
+		t.Fatalf("pay with a card that needs authentication: %+v", res)
+	}
+	e.customer("eve@example.com").want(http.StatusNotFound, "POST", confirm, nil, nil)
+	var out struct {
+		Gateway        string
+		ClientSecret   string `json:"client_secret"`
+		PublishableKey string `json:"publishable_key"`
+	}
+	ada.want(http.StatusOK, "POST", confirm, nil, &out)
+	if out.Gateway != "sandbox" || len(confirmer.asked) != 1 || out.ClientSecret != confirmer.asked[0]+"_secret_test" || out.PublishableKey != "pk_test_123" {
+		t.Fatalf("confirmation: %+v (asked %v)", out, confirmer.asked)
+	}
 }

@@ -83,8 +83,46 @@ type captureInput struct {
 	}
 }
 
-func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, paypal PayPalCheckout) {
+// PaymentConfirmer is a gateway whose charges the customer's bank may ask
+// the customer to confirm on-session (3-D Secure): the browser needs the
+// payment's secret and the gateway's browser key to show the challenge.
+type PaymentConfirmer interface {
+	ConfirmationSecret(ctx context.Context, paymentID string) (string, error)
+	BrowserKey() string
+}
+
+type confirmPaymentOutput struct {
+	Body struct {
+		Gateway        string `json:"gateway"`
+		ClientSecret   string `json:"client_secret" doc:"For Stripe.js handleNextAction; then call check-payment."`
+		PublishableKey string `json:"publishable_key"`
+	}
+}
+
+func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, confirmers map[string]PaymentConfirmer, paypal PayPalCheckout) {
 	write := access{scope: identity.ScopeBillingWrite}
+	huma.Register(s.api, huma.Operation{
+		OperationID: "confirm-invoice-payment", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/confirm-payment", Tags: []string{"billing"},
+		Summary:     "What the browser needs to confirm a payment the bank challenged",
+		Description: "When pay-now answers requires_action, the browser shows the bank's challenge with these, then calls check-payment.",
+		Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*confirmPaymentOutput, error) {
+		gateway, paymentID, err := b.PaymentAwaitingAction(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		confirmer, ok := confirmers[gateway]
+		if !ok {
+			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "payments by %s cannot be confirmed here", gateway))
+		}
+		secret, err := confirmer.ConfirmationSecret(ctx, paymentID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &confirmPaymentOutput{}
+		out.Body.Gateway, out.Body.ClientSecret, out.Body.PublishableKey = gateway, secret, confirmer.BrowserKey()
+		return out, nil
+	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "check-invoice-payment", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/check-payment", Tags: []string{"billing"},
 		Summary:     "Ask the gateway how the invoice's pending payment stands",

@@ -21,6 +21,9 @@ type CardVault interface {
 	CreateSetupIntent(ctx context.Context, gatewayCustomerID string) (clientSecret string, err error)
 	PaymentMethodDetails(ctx context.Context, pmID string) (brand, last4 string, expMonth, expYear int64, err error)
 	DetachPaymentMethod(ctx context.Context, pmID string) error
+	// BrowserKey is what the browser's card form needs (Stripe's
+	// publishable key); empty when it needs nothing (the sandbox).
+	BrowserKey() string
 }
 
 type paymentMethodBody struct {
@@ -47,7 +50,9 @@ type paymentMethodsOutput struct {
 
 type setupOutput struct {
 	Body struct {
-		ClientSecret string `json:"client_secret" doc:"Pass to the Payment Element, which collects the card and confirms the SetupIntent."`
+		Gateway        string `json:"gateway" doc:"stripe: collect the card with Stripe's Payment Element; sandbox: send a test card id."`
+		ClientSecret   string `json:"client_secret" doc:"Pass to the Payment Element, which collects the card and confirms the SetupIntent."`
+		PublishableKey string `json:"publishable_key,omitempty" doc:"For Stripe.js in the browser."`
 	}
 }
 
@@ -89,7 +94,7 @@ func (s *Server) registerPaymentMethods(b *billing.Service, vault CardVault) {
 			return nil, apiError(s.log, err)
 		}
 		out := &setupOutput{}
-		out.Body.ClientSecret = secret
+		out.Body.Gateway, out.Body.ClientSecret, out.Body.PublishableKey = vault.Name(), secret, vault.BrowserKey()
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{

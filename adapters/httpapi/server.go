@@ -60,7 +60,10 @@ type Services struct {
 	// Checkers, with Billing, mounts the return page's payment check;
 	// PayPal adds paying an invoice with a PayPal order.
 	Checkers map[string]billing.PaymentChecker
-	PayPal   PayPalCheckout
+	// Confirmers, with Checkers, mounts confirming a payment the bank
+	// challenged (3-D Secure).
+	Confirmers map[string]PaymentConfirmer
+	PayPal     PayPalCheckout
 	// Provisioning and Services, when set, mount the customer's service
 	// operations; with Queue and Audit they also mount the staff's
 	// automation view and service actions.
@@ -173,7 +176,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		s.registerSettings(svc.Settings, svc.Gateway, svc.Audit, clockOr(svc.Clock))
 	}
 	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
-		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.PayPal)
+		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.Confirmers, svc.PayPal)
 	}
 
 	csrf := http.NewCrossOriginProtection()

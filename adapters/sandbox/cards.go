@@ -43,3 +43,6 @@ func (g *Gateway) PaymentMethodDetails(ctx context.Context, pmID string) (brand,
 
 // DetachPaymentMethod forgets nothing: test cards are stateless.
 func (g *Gateway) DetachPaymentMethod(ctx context.Context, pmID string) error { return nil }
+
+// BrowserKey is empty: the sandbox needs no script in the browser.
+func (g *Gateway) BrowserKey() string { return "" }

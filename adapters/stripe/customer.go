@@ -76,3 +76,20 @@ func (g *Gateway) DetachPaymentMethod(ctx context.Context, pmID string) error {
 	}
 	return nil
 }
+
+// BrowserKey is the publishable key Stripe.js needs in the browser, for
+// the Payment Element and confirming payments.
+func (g *Gateway) BrowserKey() string { return g.publishableKey }
+
+// ConfirmationSecret returns the client secret of a PaymentIntent waiting
+// for the customer (3-D Secure), which Stripe.js needs to show the bank's
+// challenge on-session.
+func (g *Gateway) ConfirmationSecret(ctx context.Context, paymentIntentID string) (string, error) {
+	params := &stripeapi.PaymentIntentParams{}
+	params.Context = ctx
+	pi, err := g.api.PaymentIntents.Get(paymentIntentID, params)
+	if err != nil {
+		return "", apiError("payment intent", err)
+	}
+	return pi.ClientSecret, nil
+}

@@ -79,3 +79,16 @@ func TestDetachPaymentMethod(t *testing.T) {
 	}
 	m.last(t, "POST", "/v1/payment_methods/pm_123/detach")
 }
+
+func TestConfirmationSecret(t *testing.T) {
+	t.Parallel()
+	g, m := newGateway(t)
+	secret, err := g.ConfirmationSecret(context.Background(), "pi_123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(secret, "pi_") || !strings.Contains(secret, "_secret_") {
+		t.Errorf("client secret %q", secret)
+	}
+	m.last(t, "GET", "/v1/payment_intents/pi_123")
+}

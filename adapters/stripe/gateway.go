@@ -38,15 +38,20 @@ type Config struct {
 	HTTPClient *http.Client
 	// WebhookSecret is the webhook endpoint's signing secret (whsec_…).
 	WebhookSecret string
+	// PublishableKey (pk_…) is given to the browser, where Stripe.js
+	// collects cards (the Payment Element) and confirms 3-D Secure; card
+	// numbers never reach this server.
+	PublishableKey string
 }
 
 // Gateway is the Stripe billing.Gateway. It holds its own stripe-go client
 // rather than the SDK's global key, so several gateways (accounts, or test
 // servers) can live in one process.
 type Gateway struct {
-	api           *client.API
-	webhookSecret string
-	now           func() time.Time
+	api            *client.API
+	webhookSecret  string
+	publishableKey string
+	now            func() time.Time
 }
 
 // New returns a Gateway for the account cfg names.
@@ -64,7 +69,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	api := &client.API{}
 	api.Init(cfg.SecretKey, stripeapi.NewBackendsWithConfig(backend))
-	return &Gateway{api: api, webhookSecret: cfg.WebhookSecret, now: time.Now}, nil
+	return &Gateway{api: api, webhookSecret: cfg.WebhookSecret, publishableKey: cfg.PublishableKey, now: time.Now}, nil
 }
 
 // Name returns "stripe".

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,12 +21,18 @@ import (
 // its base URL and its output so far.
 func server(t *testing.T, db string) (string, *syncbuf.Buffer) {
 	t.Helper()
+	return serverWith(t, "-sqlite", db)
+}
+
+// serverWith runs the web app with these flags on a free port.
+func serverWith(t *testing.T, flags ...string) (string, *syncbuf.Buffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncbuf.Buffer{}
 	addrs := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-sqlite", db, "-addr", "127.0.0.1:0"}, out, func(a string) { addrs <- a })
+		done <- run(ctx, append(flags, "-addr", "127.0.0.1:0"), out, func(a string) { addrs <- a })
 	}()
 	select {
 	case a := <-addrs:
@@ -256,3 +263,26 @@ func newJar(t *testing.T) http.CookieJar {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// With Stripe configured, its webhook is served and checks the signature:
+// without it, Stripe's payment confirmations would go nowhere.
+func TestStripeWebhookIsServed(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "ezscale.json")
+	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `",
+	  "stripe": {"SecretKey": "sk_test_123", "WebhookSecret": "whsec_test", "PublishableKey": "pk_test_123"}}`
+	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := serverWith(t, "-config", config)
+	req, _ := http.NewRequest("POST", base+"/webhooks/stripe", strings.NewReader(`{"id":"evt_forged","type":"payment_intent.succeeded"}`))
+	req.Header.Set("Stripe-Signature", "t=1,v1=forged")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a forged Stripe webhook answered %d, want 400", resp.StatusCode)
+	}
+}

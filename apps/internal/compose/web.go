@@ -71,6 +71,20 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		return nil, err
 	}
 	cards, _ := p.Gateway.(httpapi.CardVault) // Stripe and the sandbox save cards; PayPal does not
+	// The gateway's webhooks, the payment return page's check and the
+	// 3-D Secure confirmation, for whichever of them it offers.
+	var webhooks []httpapi.WebhookSource
+	if src, ok := p.Gateway.(httpapi.WebhookSource); ok {
+		webhooks = append(webhooks, src)
+	}
+	checkers := map[string]billing.PaymentChecker{}
+	if c, ok := p.Gateway.(billing.PaymentChecker); ok {
+		checkers[p.Gateway.Name()] = c
+	}
+	confirmers := map[string]httpapi.PaymentConfirmer{}
+	if c, ok := p.Gateway.(httpapi.PaymentConfirmer); ok {
+		confirmers[p.Gateway.Name()] = c
+	}
 	cfg := httpapi.DefaultConfig()
 	cfg.PublicURL, cfg.ClientIPHeader, cfg.Logger = public.String(), w.ClientIPHeader, p.Logger
 	cfg.InsecureCookies = public.Scheme == "http" // plain HTTP only for local development
@@ -78,6 +92,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
 		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, ExchangeRates: p.exchangeRates(), Clock: p.Clock,
+		Webhooks: webhooks, Checkers: checkers, Confirmers: confirmers,
 		Announcements: &support.Announcements{Store: p.Store, Clock: p.Clock},
 		Settings:      p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
 	})
