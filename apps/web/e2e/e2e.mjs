@@ -1,7 +1,8 @@
 // End-to-end browser test of the web app: a customer signs up, orders a
 // VPS with a coupon, pays, sees it active, downloads the invoice and sets
 // up an authenticator app on the Security page; then staff sign in, set up
-// their authenticator, see the order in analytics, suspend the service,
+// their authenticator, see the order in analytics, find the customer,
+// rename the company in the settings, suspend the service,
 // find it in the audit log, add, rename, use and remove a passkey on the
 // Security page through Chromium's virtual authenticator, and remove their
 // authenticator app there.
@@ -310,6 +311,17 @@ await step('the service becomes active on the dashboard', async () => {
   console.log(`     service #${serviceID}`)
 })
 
+await step('the paid invoice on the Invoices page', async () => {
+  await page.locator('[data-test="nav-invoices"]').click()
+  await page.waitForURL('**/account/invoices')
+  const row = page.locator('[data-test="invoice-row"]').first()
+  await row.waitFor()
+  if (!/paid/i.test(await row.innerText())) fail(`the invoice row reads ${await row.innerText()}`)
+  await row.locator('[data-test="invoice-link"]').click()
+  await page.locator('[data-test="invoice-title"]').waitFor()
+  await page.locator('[data-test="invoice-pdf"]').waitFor()
+})
+
 let totpSecret = ''
 await step('set up an authenticator app on the Security page', async () => {
   await page.locator('[data-test="nav-security"]').click()
@@ -380,6 +392,25 @@ await step('analytics show the order', async () => {
     if (!/[1-9]/.test(v)) fail(`${m} is ${v}, want non-zero`)
     console.log(`     ${m}: ${v}`)
   }
+})
+
+await step('find the customer and open their page', async () => {
+  await page.locator('[data-test="nav-customers"]').click()
+  await page.waitForURL('**/admin/customers')
+  await field(page, 'customer-search').fill(customerEmail)
+  const row = page.locator('[data-test="customer-row"]', { hasText: customerEmail })
+  await row.waitFor()
+  await row.locator('[data-test="customer-link"]').click()
+  await page.locator('[data-test="customer-title"]').waitFor()
+  await page.locator('[data-test="invoice-row"]').first().waitFor()
+})
+
+await step('settings: rename the company', async () => {
+  await page.locator('[data-test="nav-settings"]').click()
+  await page.waitForURL('**/admin/settings**')
+  await field(page, 'settings-company-name').fill('EZSCALE Hosting (e2e)')
+  await page.locator('[data-test="settings-business-save"]').click()
+  await page.locator('[data-test="settings-business-notice"]').waitFor()
 })
 
 await step('suspend the service', async () => {

@@ -139,6 +139,18 @@ export interface PaymentMethod {
   created_at: string
 }
 
+export interface CardSetup {
+  gateway: string
+  client_secret: string
+  publishable_key?: string
+}
+
+export interface PaymentConfirmation {
+  gateway: string
+  client_secret: string
+  publishable_key: string
+}
+
 export const billing = {
   catalog: () => api.get<{ plans: Plan[] }>('/catalog').then((r) => r.plans),
   order: (o: Order) => api.post<OrderResult>('/orders', o),
@@ -153,6 +165,12 @@ export const billing = {
   pdfPath: (id: number) => `/account/invoices/${id}/pdf`,
   paymentMethods: () =>
     api.get<{ payment_methods: PaymentMethod[] }>('/account/payment-methods').then((r) => r.payment_methods),
+  /** Starts saving a card: which gateway runs and what its card form needs. */
+  setupPaymentMethod: () => api.post<CardSetup>('/account/payment-methods/setup'),
+  /** What the browser needs to show the bank's challenge of a payment (3-D Secure). */
+  confirmPayment: (id: number) => api.post<PaymentConfirmation>(`/account/invoices/${id}/confirm-payment`),
+  /** Asks the gateway how the invoice's pending payment stands, after a challenge. */
+  checkPayment: (id: number) => api.post<Invoice>(`/account/invoices/${id}/check-payment`),
   savePaymentMethod: (paymentMethodID: string) =>
     api.post<PaymentMethod>('/account/payment-methods', { payment_method_id: paymentMethodID }),
   makeDefault: (id: number) => api.put(`/account/payment-methods/${id}/default`),
