@@ -37,8 +37,12 @@ type Site struct {
 // for. Each job sends one email or one alert, so a retry repeats only the
 // message that failed.
 type Notifications struct {
-	Site      Site
-	Templates *notify.Templates
+	Site Site
+	// CompanyName, when set, names the business in emails instead of
+	// Site.CompanyName, asked per email so the business settings staff
+	// change apply at once.
+	CompanyName func() string
+	Templates   *notify.Templates
 	// Overrides, when set, holds the admins' template overrides; each
 	// email is rendered with the kind's override as stored at send time.
 	Overrides    notify.OverrideStore
@@ -112,7 +116,11 @@ func (n *Notifications) register(r *jobqueue.Runner) {
 // render was replaced by the default: the email still goes, and staff are
 // told through the log.
 func (n *Notifications) send(ctx context.Context, e email) error {
-	data := notify.Data{"CompanyName": n.Site.CompanyName, "SiteURL": n.Site.URL}
+	company := n.Site.CompanyName
+	if n.CompanyName != nil {
+		company = n.CompanyName()
+	}
+	data := notify.Data{"CompanyName": company, "SiteURL": n.Site.URL}
 	for k, v := range e.data {
 		data[k] = v
 	}

@@ -114,11 +114,7 @@ func site(p *compose.Platform, cfg compose.Config, logger *slog.Logger) (http.Ha
 	if err != nil {
 		return nil, err
 	}
-	company := cfg.Site.CompanyName
-	if company == "" {
-		company = "EZSCALE Hosting"
-	}
-	store, err := storefront.New(storefront.Config{Company: company, Catalog: p.Store, Logger: logger})
+	store, err := storefront.New(storefront.Config{Company: p.CompanyName, Catalog: p.Store, Logger: logger})
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,9 @@ func TestSettingsOverHTTP(t *testing.T) {
 		t.Fatalf("saved as version %d", saved.Version)
 	}
 	c.call("PUT", "/admin/settings/business", business, http.StatusConflict, nil)
+	if status, page := get(t, base+"/"); status != http.StatusOK || !strings.Contains(page, "Acme Hosting Ltd") {
+		t.Fatalf("the storefront (%d) does not show the renamed company", status)
+	}
 
 	var catalog struct{ Plans []struct{ ID int64 } }
 	c.call("GET", "/catalog", nil, http.StatusOK, &catalog)

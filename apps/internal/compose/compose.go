@@ -98,7 +98,13 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 		return nil, err
 	}
 	meters := metrics.New(store)
-	bill, err := billing.NewService(store, meters.Gateway(gateway), clock, billing.DefaultConfig())
+	// The file's company name is the default until staff set one in the
+	// business settings; invoices, emails and the storefront all use it.
+	defaults := billing.DefaultConfig()
+	if cfg.Site.CompanyName != "" {
+		defaults.Company.Name = cfg.Site.CompanyName
+	}
+	bill, err := billing.NewService(store, meters.Gateway(gateway), clock, defaults)
 	if err != nil {
 		return nil, err
 	}
@@ -130,13 +136,14 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	deps := automation.Deps{
 		Store: store, Billing: bill, Provisioning: manager, Clock: clock,
 		Notifications: &automation.Notifications{
-			Site: site, Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
+			Site: site, CompanyName: func() string { return bill.Config().Company.Name },
+			Templates: &notify.Templates{}, Overrides: store, Logger: logger, Mailer: mailer, Alerts: alerts,
 			Billing: store, Identity: store.Identity(), Provisioning: manager, Services: store.Provisioning(),
 			Links: keys, PDFs: pdfs, Clock: clock,
 		},
 	}
 	settings := &Settings{store: store, keys: keys, billing: bill, manager: manager, alerts: alerts, clock: clock, logger: logger,
-		file: cfg, filePanels: panels, fileAlerter: fileAlerter, defaults: billing.DefaultConfig()}
+		file: cfg, filePanels: panels, fileAlerter: fileAlerter, defaults: defaults}
 	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Metrics: meters, Provisioning: manager, Deps: deps,
 		Settings: settings, Clock: clock, Logger: logger, devSecret: devSecret}, nil
 }
@@ -148,6 +155,9 @@ func (p *Platform) Worker(name string) (*jobqueue.Runner, []jobqueue.Schedule) {
 	automation.Register(r, p.Deps)
 	return r, automation.Schedules(p.Deps)
 }
+
+// CompanyName is the business's name as the business settings say now.
+func (p *Platform) CompanyName() string { return p.Billing.Config().Company.Name }
 
 // Close closes the store.
 func (p *Platform) Close() error { return p.Store.Close() }

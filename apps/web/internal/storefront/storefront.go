@@ -27,7 +27,9 @@ type Catalog interface {
 
 // Config sets up the storefront.
 type Config struct {
-	Company string
+	// Company names the business on every page; it is asked per page, so
+	// a name staff change in the settings shows at once.
+	Company func() string
 	Catalog Catalog
 	// Currency is shown when the visitor has not picked one.
 	Currency string
@@ -176,7 +178,7 @@ func onSale(plans []*billing.Plan, t billing.ServiceType) []*billing.Plan {
 // render writes a page, rendering it fully first so a template error is a
 // clean 500 rather than half a page.
 func (s *server) render(w http.ResponseWriter, name string, p page) {
-	p.Company = s.cfg.Company
+	p.Company = s.cfg.Company()
 	if p.Lines == nil {
 		p.Lines = lines
 	}
