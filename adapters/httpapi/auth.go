@@ -23,10 +23,19 @@ type principal struct {
 // can only be created from a session that passed a second factor, so a
 // token request counts as having passed one.
 func (p *principal) actor() identity.Actor {
+	return p.authenticated().Actor()
+}
+
+// authenticated is the principal as identity's use cases take it. A token
+// request has no session of its own: it acts as one that passed its second
+// factor when the token was made, with no impersonator, so operations that
+// need a real session (logout, revoking other sessions) stay session-only
+// at their guard.
+func (p *principal) authenticated() *identity.Authenticated {
 	if p.auth != nil {
-		return p.auth.Actor()
+		return p.auth
 	}
-	return identity.ActorFor(p.user, identity.Session{UserID: p.user.ID, SecondFactorAt: p.token.CreatedAt})
+	return &identity.Authenticated{User: p.user, Session: &identity.Session{UserID: p.user.ID, SecondFactorAt: p.token.CreatedAt}}
 }
 
 type principalKey struct{}

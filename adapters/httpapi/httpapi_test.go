@@ -320,6 +320,17 @@ func TestRevokedSessionAndTokenScopes(t *testing.T) {
 		laptop.want(http.StatusCreated, "POST", "/account/tokens", map[string]any{"name": "me", "scopes": []string{"account:read"}}, &created)
 		script.bearer = created.Token
 		script.want(http.StatusOK, "GET", "/auth/me", nil, nil)
+		// account:read reads the profile; changing it needs account:write.
+		script.want(http.StatusOK, "GET", "/account/profile", nil, nil)
+		script.want(http.StatusForbidden, "PUT", "/account/profile", map[string]any{"name": "Scripted"}, nil)
+		laptop.want(http.StatusCreated, "POST", "/account/tokens", map[string]any{"name": "crm", "scopes": []string{"account:read", "account:write"}}, &created)
+		script.bearer = created.Token
+		script.want(http.StatusNoContent, "PUT", "/account/profile", map[string]any{"name": "Scripted"}, nil)
+		var p struct{ Name string }
+		laptop.want(http.StatusOK, "GET", "/account/profile", nil, &p)
+		if p.Name != "Scripted" {
+			t.Fatalf("profile after a token's change: %+v", p)
+		}
 	})
 }
 

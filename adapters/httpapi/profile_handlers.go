@@ -89,9 +89,9 @@ type roleRevokeInput struct {
 func (s *Server) registerProfile() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-profile", Method: http.MethodGet, Path: APIPrefix + "/account/profile", Tags: []string{"account"},
-		Summary: "Your contact, billing and shipping details", Middlewares: huma.Middlewares{s.guard(access{})},
+		Summary: "Your contact, billing and shipping details", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeAccountRead})},
 	}, func(ctx context.Context, in *struct{}) (*struct{ Body profileBody }, error) {
-		p, err := s.id.GetProfile(ctx, principalFrom(ctx).auth)
+		p, err := s.id.GetProfile(ctx, principalFrom(ctx).authenticated())
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
@@ -99,9 +99,9 @@ func (s *Server) registerProfile() {
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "update-profile", Method: http.MethodPut, Path: APIPrefix + "/account/profile", Tags: []string{"account"},
-		Summary: "Change your details", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(access{})},
+		Summary: "Change your details", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeAccountWrite})},
 	}, func(ctx context.Context, in *profileInput) (*struct{}, error) {
-		return nil, apiError(s.log, s.id.UpdateProfile(ctx, principalFrom(ctx).auth, in.Body.profile(), s.meta(in.r)))
+		return nil, apiError(s.log, s.id.UpdateProfile(ctx, principalFrom(ctx).authenticated(), in.Body.profile(), s.meta(in.r)))
 	})
 	staff := access{staff: true}
 	huma.Register(s.api, huma.Operation{
