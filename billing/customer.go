@@ -34,6 +34,15 @@ func (s *Service) CustomerCancel(ctx context.Context, customerID, subID int64, a
 	return s.Cancel(ctx, subID, atPeriodEnd, reason)
 }
 
+// CustomerResume withdraws a cancellation at period end on one of the
+// customer's own subscriptions; another customer's is ENOTFOUND.
+func (s *Service) CustomerResume(ctx context.Context, customerID, subID int64) (*Subscription, error) {
+	if _, _, _, err := s.CustomerSubscription(ctx, customerID, subID); err != nil {
+		return nil, err
+	}
+	return s.ResumeCancellation(ctx, subID)
+}
+
 // Invoice returns any invoice, for staff.
 func (s *Service) Invoice(ctx context.Context, id int64) (*Invoice, error) {
 	return s.store.GetInvoice(ctx, id)

@@ -313,6 +313,16 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		return &struct{ Body subscriptionBody }{Body: body}, nil
 	})
 	huma.Register(s.api, huma.Operation{
+		OperationID: "resume-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/resume", Tags: []string{"billing"},
+		Summary: "Keep a subscription that was set to cancel at the end of its period", Middlewares: huma.Middlewares{s.guard(write)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body subscriptionBody }, error) {
+		sub, err := b.CustomerResume(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body subscriptionBody }{Body: subscriptionOut(sub)}, nil
+	})
+	huma.Register(s.api, huma.Operation{
 		OperationID: "cancel-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/cancel", Tags: []string{"billing"},
 		Summary: "Cancel now or at the end of the paid period", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *cancelInput) (*struct{ Body subscriptionBody }, error) {

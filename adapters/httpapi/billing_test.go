@@ -213,6 +213,22 @@ func TestPayNowOverHTTP(t *testing.T) {
 		t.Fatalf("pay with visa: %+v (card %+v)", res, visa)
 	}
 	ada.want(http.StatusConflict, "POST", pay, nil, nil)
+	// A cancellation at period end can be withdrawn until then.
+	sub := fmt.Sprintf("/account/subscriptions/%d", placed.Subscription.ID)
+	var cancelled struct {
+		CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
+	}
+	ada.want(http.StatusOK, "POST", sub+"/cancel", map[string]any{"at_period_end": true, "reason": "too expensive"}, &cancelled)
+	if !cancelled.CancelAtPeriodEnd {
+		t.Fatalf("cancel at period end: %+v", cancelled)
+	}
+	eve.want(http.StatusNotFound, "POST", sub+"/resume", nil, nil)
+	cancelled.CancelAtPeriodEnd = false // omitted when false
+	ada.want(http.StatusOK, "POST", sub+"/resume", nil, &cancelled)
+	if cancelled.CancelAtPeriodEnd {
+		t.Fatalf("resumed: %+v", cancelled)
+	}
+	ada.want(http.StatusConflict, "POST", sub+"/resume", nil, nil)
 	// Once paid, the download is a new rendering (with the PAID stamp);
 	// the open one, as emailed, is kept as it was.
 	paidPDF := ada.raw(t, "GET", pdfPath)
