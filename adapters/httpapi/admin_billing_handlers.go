@@ -289,7 +289,7 @@ func parseMoneyWithCurrency(s string) (billing.Money, error) {
 // coupons, a customer's invoices, manual invoices, payments received
 // outside a gateway, voids and refunds. Each needs its permission and is
 // recorded in the audit log.
-func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit identity.AuditLog, clock platform.Clock) {
+func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs InvoicePDFs, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
 	change := func(ctx context.Context, rq request, c staffChange) error {
 		return s.applyStaffChange(ctx, rq, audit, clock, c)
@@ -453,6 +453,34 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, audit
 		}
 		return invoicesOut(invs), nil
 	})
+	huma.Register(s.api, huma.Operation{
+		OperationID: "admin-invoice", Method: http.MethodGet, Path: adminPrefix + "invoices/{id}", Tags: []string{"admin"},
+		Summary: "Any invoice or credit note with its lines", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		inv, err := b.Invoice(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	if pdfs != nil {
+		huma.Register(s.api, huma.Operation{
+			OperationID: "admin-invoice-pdf", Method: http.MethodGet, Path: adminPrefix + "invoices/{id}/pdf", Tags: []string{"admin"},
+			Summary: "Any invoice as the customer's PDF", Middlewares: huma.Middlewares{s.guard(staff)},
+			Responses: map[string]*huma.Response{"200": {Description: "The PDF", Content: map[string]*huma.MediaType{"application/pdf": {}}}},
+		}, func(ctx context.Context, in *idInput) (*pdfOutput, error) {
+			inv, err := b.Invoice(ctx, in.ID)
+			if err != nil {
+				return nil, apiError(s.log, err)
+			}
+			pdf, err := pdfs.PDF(ctx, inv)
+			if err != nil {
+				return nil, apiError(s.log, err)
+			}
+			name := "invoice-" + inv.Number + ".pdf"
+			return &pdfOutput{ContentType: "application/pdf", ContentDisposition: `attachment; filename="` + name + `"`, Body: pdf}, nil
+		})
+	}
 	huma.Register(s.api, huma.Operation{
 		OperationID: "create-manual-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices", Tags: []string{"admin"},
 		Summary: "Invoice a customer for something outside a plan", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},

@@ -165,6 +165,7 @@ func TestPayNowOverHTTP(t *testing.T) {
 		svc.Billing, svc.Catalog, svc.Cards, svc.Clock = bill, s, gw, clock
 		svc.ExchangeRates = &billing.ExchangeRates{Base: "EUR"}
 		svc.PDFs = &automation.PDFs{Documents: s, Render: invoicepdf.Render, Clock: clock}
+		svc.Audit = s.Identity()
 	})
 	big := &billing.Plan{Code: "vps-big", Name: "VPS big", Type: billing.ServiceVPS, Status: billing.PlanActive,
 		Prices: []billing.Price{{Currency: "EUR", Cycle: billing.Monthly, Amount: 2700}}}
@@ -259,6 +260,9 @@ func TestPayNowOverHTTP(t *testing.T) {
 			MRREnd string `json:"mrr_end"`
 			New    string `json:"new"`
 		} `json:"mrr"`
+	}
+	if pdf := ops.raw(t, "GET", fmt.Sprintf("/admin/invoices/%d/pdf", placed.Invoice.ID)); !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("the staff's invoice download is not a PDF: %.20q", pdf)
 	}
 	ops.want(http.StatusOK, "GET", "/admin/analytics", nil, &stats)
 	if stats.Currency != "EUR" || stats.MRR.MRREnd != "9.00" || stats.MRR.New != "9.00" || stats.ARR != "108.00" || stats.NewCustomers != 1 {
@@ -404,6 +408,14 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if inv.Total != "120.00" || inv.Status != "open" {
 		t.Fatalf("manual invoice: %+v", inv)
 	}
+	var staffView struct {
+		Lines []struct{ Description string }
+	}
+	ops.want(http.StatusOK, "GET", fmt.Sprintf("/admin/invoices/%d", inv.ID), nil, &staffView)
+	if len(staffView.Lines) != 1 || staffView.Lines[0].Description != "Data recovery" {
+		t.Fatalf("the staff's view of the manual invoice: %+v", staffView)
+	}
+	ops.want(http.StatusNotFound, "GET", "/admin/invoices/999999", nil, nil)
 	var mine struct{ Invoices []struct{ ID int64 } }
 	ada.want(http.StatusOK, "GET", "/account/invoices", nil, &mine)
 	if len(mine.Invoices) != 1 || mine.Invoices[0].ID != inv.ID {

@@ -160,7 +160,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		}
 	}
 	if svc.Billing != nil && svc.Catalog != nil && svc.Audit != nil {
-		s.registerAdminBilling(svc.Billing, svc.Catalog, svc.Audit, clockOr(svc.Clock))
+		s.registerAdminBilling(svc.Billing, svc.Catalog, svc.PDFs, svc.Audit, clockOr(svc.Clock))
 		s.registerTaxRates(svc.Billing, svc.Audit, clockOr(svc.Clock))
 	}
 	if svc.Billing != nil && svc.ExchangeRates != nil {
