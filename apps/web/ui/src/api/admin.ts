@@ -376,6 +376,8 @@ export const admin = {
    * response does not carry them, so it is found by searching the email.
    */
   updateProfile: (id: number, p: Profile) => api.put(`/admin/customers/${id}/profile`, p),
+  /** Any invoice with its lines. */
+  invoice: (id: number) => api.get<Invoice>(`/admin/invoices/${id}`),
   /** Starts acting as the customer: this browser's session becomes theirs until stopped. */
   impersonate: (id: number) => api.post<{ user: { id: number; email: string }; url?: string }>(`/admin/customers/${id}/impersonate`),
   customerInvoices: (id: number) =>

@@ -159,6 +159,8 @@ export const billing = {
   subscriptions: () => api.get<{ subscriptions: Subscription[] }>('/account/subscriptions').then((r) => r.subscriptions),
   subscription: (id: number) => api.get<Subscription>(`/account/subscriptions/${id}`),
   cancel: (id: number, c: Cancellation) => api.post<Subscription>(`/account/subscriptions/${id}/cancel`, c),
+  /** Withdraws a cancellation at period end. */
+  resume: (id: number) => api.post<Subscription>(`/account/subscriptions/${id}/resume`),
   quoteChange: (id: number, c: PlanChange) => api.post<ProrationQuote>(`/account/subscriptions/${id}/change/quote`, c),
   changePlan: (id: number, c: PlanChange) => api.post<PlanChangeResult>(`/account/subscriptions/${id}/change`, c),
   pay: (id: number) => api.post<PaymentResult>(`/account/invoices/${id}/pay`),
