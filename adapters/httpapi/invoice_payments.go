@@ -229,3 +229,26 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		return &struct{ Body invoiceBody }{Body: invoiceOut(paid)}, nil
 	})
 }
+
+type paymentOptionsOutput struct {
+	Body struct {
+		CardGateway string `json:"card_gateway,omitempty" doc:"stripe or sandbox: saved cards are charged through it; absent when cards cannot be saved."`
+		PayPal      bool   `json:"paypal" doc:"Invoices can be paid with PayPal."`
+	}
+}
+
+// registerPaymentOptions says how the customer can pay, so the account
+// area offers only what works.
+func (s *Server) registerPaymentOptions(cards CardVault, paypal PayPalCheckout) {
+	huma.Register(s.api, huma.Operation{
+		OperationID: "payment-options", Method: http.MethodGet, Path: APIPrefix + "/account/payment-options", Tags: []string{"billing"},
+		Summary: "How invoices can be paid", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeBillingRead})},
+	}, func(ctx context.Context, _ *struct{}) (*paymentOptionsOutput, error) {
+		out := &paymentOptionsOutput{}
+		if cards != nil {
+			out.Body.CardGateway = cards.Name()
+		}
+		out.Body.PayPal = paypal != nil
+		return out, nil
+	})
+}

@@ -175,6 +175,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if svc.Settings != nil && svc.Audit != nil {
 		s.registerSettings(svc.Settings, svc.Gateway, svc.Audit, clockOr(svc.Clock))
 	}
+	if svc.Billing != nil {
+		s.registerPaymentOptions(svc.Cards, svc.PayPal)
+	}
 	if svc.Billing != nil && (svc.Checkers != nil || svc.PayPal != nil) {
 		s.registerInvoicePayments(svc.Billing, svc.Checkers, svc.Confirmers, svc.PayPal)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"ezscale.cloud/platform/apps/internal/syncbuf"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ezscale.cloud/platform/adapters/paypal/paypaltest"
+	"ezscale.cloud/platform/apps/internal/syncbuf"
 )
 
 // server runs the web app on a free port until the test ends and returns
@@ -284,5 +286,59 @@ func TestStripeWebhookIsServed(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a forged Stripe webhook answered %d, want 400", resp.StatusCode)
+	}
+}
+
+// With PayPal configured beside the sandbox, a customer pays an invoice
+// through a PayPal order they approve, and the capture marks it paid.
+func TestPayInvoiceWithPayPal(t *testing.T) {
+	fake := paypaltest.New(t)
+	dir := t.TempDir()
+	config := filepath.Join(dir, "ezscale.json")
+	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `", "paypal": {"ClientID": "` + paypaltest.ClientID +
+		`", "Secret": "` + paypaltest.Secret + `", "BaseURL": "` + fake.URL + `", "WebhookID": "` + paypaltest.WebhookID + `"}}`
+	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, out := serverWith(t, "-config", config)
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	var options struct {
+		CardGateway string `json:"card_gateway"`
+		PayPal      bool
+	}
+	c.call("GET", "/account/payment-options", nil, http.StatusOK, &options)
+	if options.CardGateway != "sandbox" || !options.PayPal {
+		t.Fatalf("payment options: %+v", options)
+	}
+	var catalog struct{ Plans []struct{ ID int64 } }
+	c.call("GET", "/catalog", nil, http.StatusOK, &catalog)
+	var order struct {
+		Invoice struct {
+			ID    int64
+			Total string
+		}
+	}
+	c.call("POST", "/orders", map[string]any{"plan_id": catalog.Plans[0].ID, "currency": "USD", "cycle": "monthly"}, http.StatusCreated, &order)
+	invoice := "/account/invoices/" + itoa(order.Invoice.ID)
+	var pp struct {
+		OrderID    string `json:"order_id"`
+		ApproveURL string `json:"approve_url"`
+	}
+	c.call("POST", invoice+"/paypal", nil, http.StatusOK, &pp)
+	if pp.OrderID == "" || pp.ApproveURL == "" {
+		t.Fatalf("PayPal order: %+v", pp)
+	}
+	if err := fake.Approve(pp.OrderID); err != nil {
+		t.Fatal(err)
+	}
+	var paid struct{ Status string }
+	c.call("POST", invoice+"/paypal/capture", map[string]string{"order_id": pp.OrderID}, http.StatusOK, &paid)
+	if paid.Status != "paid" || len(fake.Captures()) != 1 {
+		t.Fatalf("after the capture the invoice is %q, with %d captures", paid.Status, len(fake.Captures()))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"ezscale.cloud/platform/adapters/enhance"
 	"ezscale.cloud/platform/adapters/invoicepdf"
 	"ezscale.cloud/platform/adapters/mysql"
+	"ezscale.cloud/platform/adapters/paypal"
 	"ezscale.cloud/platform/adapters/pterodactyl"
 	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/smtp"
@@ -49,10 +50,12 @@ type Store interface {
 
 // Platform is the wired platform.
 type Platform struct {
-	Config       Config
-	Store        Store
-	Keys         *secretbox.Keyring
-	Gateway      billing.Gateway
+	Config  Config
+	Store   Store
+	Keys    *secretbox.Keyring
+	Gateway billing.Gateway
+	// PayPal is the PayPal checkout, when configured.
+	PayPal       *paypal.Gateway
 	Metrics      *metrics.Metrics
 	PDFs         *automation.PDFs
 	Billing      *billing.Service
@@ -96,6 +99,12 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	gateway, err := gateway(cfg, logger)
 	if err != nil {
 		return nil, err
+	}
+	var payPal *paypal.Gateway
+	if cfg.PayPal != nil {
+		if payPal, err = paypal.New(*cfg.PayPal); err != nil {
+			return nil, underField("paypal", err)
+		}
 	}
 	meters := metrics.New(store)
 	// The file's company name is the default until staff set one in the
@@ -144,7 +153,7 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	}
 	settings := &Settings{store: store, keys: keys, billing: bill, manager: manager, alerts: alerts, clock: clock, logger: logger,
 		file: cfg, filePanels: panels, fileAlerter: fileAlerter, defaults: defaults}
-	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, Metrics: meters, Provisioning: manager, Deps: deps,
+	return &Platform{Config: cfg, Store: store, Keys: keys, Billing: bill, PDFs: pdfs, Gateway: gateway, PayPal: payPal, Metrics: meters, Provisioning: manager, Deps: deps,
 		Settings: settings, Clock: clock, Logger: logger, devSecret: devSecret}, nil
 }
 

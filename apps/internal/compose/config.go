@@ -14,6 +14,7 @@ import (
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/enhance"
+	"ezscale.cloud/platform/adapters/paypal"
 	"ezscale.cloud/platform/adapters/pterodactyl"
 	"ezscale.cloud/platform/adapters/smtp"
 	"ezscale.cloud/platform/adapters/stripe"
@@ -37,7 +38,10 @@ type Config struct {
 	SecretKeys string          `json:"secret_keys"`
 	Site       automation.Site `json:"site"`
 
-	Stripe      *stripe.Config      `json:"stripe"`
+	Stripe *stripe.Config `json:"stripe"`
+	// PayPal, when set, lets customers pay invoices with PayPal beside the
+	// card gateway (or the sandbox).
+	PayPal      *paypal.Config      `json:"paypal"`
 	VirtFusion  *virtfusion.Config  `json:"virtfusion"`
 	Pterodactyl *pterodactyl.Config `json:"pterodactyl"`
 	SynergyCP   *synergycp.Config   `json:"synergycp"`

@@ -85,6 +85,11 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 	if c, ok := p.Gateway.(httpapi.PaymentConfirmer); ok {
 		confirmers[p.Gateway.Name()] = c
 	}
+	var payPal httpapi.PayPalCheckout
+	if p.PayPal != nil {
+		payPal = p.PayPal
+		webhooks = append(webhooks, p.PayPal)
+	}
 	cfg := httpapi.DefaultConfig()
 	cfg.PublicURL, cfg.ClientIPHeader, cfg.Logger = public.String(), w.ClientIPHeader, p.Logger
 	cfg.InsecureCookies = public.Scheme == "http" // plain HTTP only for local development
@@ -92,7 +97,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
 		Templates: p.Store, Catalog: p.Store, PDFs: p.PDFs, Cards: cards, ExchangeRates: p.exchangeRates(), Clock: p.Clock,
-		Webhooks: webhooks, Checkers: checkers, Confirmers: confirmers,
+		Webhooks: webhooks, Checkers: checkers, Confirmers: confirmers, PayPal: payPal,
 		Announcements: &support.Announcements{Store: p.Store, Clock: p.Clock},
 		Settings:      p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
 	})
