@@ -11,6 +11,13 @@ export const accountRoutes: RouteRecordRaw[] = [
   { path: '/services/:id(\\d+)', name: 'service', component: () => import('./ServicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/checkout', name: 'checkout', component: () => import('./CheckoutPage.vue') },
   { path: '/invoices', name: 'invoices', component: () => import('./InvoicesPage.vue'), meta: { nav: 'Invoices' } },
+  {
+    // PayPal's return and cancel pages for an invoice (adapters/httpapi/invoice_payments.go).
+    path: '/invoices/:id(\\d+)/paypal/:outcome(return|cancel)',
+    name: 'invoice-paypal',
+    component: () => import('./PayPalReturnPage.vue'),
+    props: (r) => ({ id: Number(r.params.id), outcome: r.params.outcome }),
+  },
   { path: '/invoices/:id(\\d+)', name: 'invoice', component: () => import('./InvoicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
   { path: '/subscriptions', name: 'subscriptions', component: () => import('./SubscriptionsPage.vue'), meta: { nav: 'Subscriptions' } },
   { path: '/payment-methods', name: 'payment-methods', component: () => import('./PaymentMethodsPage.vue'), meta: { nav: 'Payment methods' } },

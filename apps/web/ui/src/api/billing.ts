@@ -139,6 +139,11 @@ export interface PaymentMethod {
   created_at: string
 }
 
+export interface PaymentOptions {
+  card_gateway?: string
+  paypal: boolean
+}
+
 export interface CardSetup {
   gateway: string
   client_secret: string
@@ -167,6 +172,11 @@ export const billing = {
   pdfPath: (id: number) => `/account/invoices/${id}/pdf`,
   paymentMethods: () =>
     api.get<{ payment_methods: PaymentMethod[] }>('/account/payment-methods').then((r) => r.payment_methods),
+  paymentOptions: () => api.get<PaymentOptions>('/account/payment-options'),
+  /** Creates a PayPal order for the invoice: the buyer approves it on PayPal. */
+  payPalOrder: (id: number) => api.post<{ order_id: string; approve_url: string }>(`/account/invoices/${id}/paypal`),
+  /** Captures the PayPal order the buyer approved, on their return. */
+  payPalCapture: (id: number, orderID: string) => api.post<Invoice>(`/account/invoices/${id}/paypal/capture`, { order_id: orderID }),
   /** Starts saving a card: which gateway runs and what its card form needs. */
   setupPaymentMethod: () => api.post<CardSetup>('/account/payment-methods/setup'),
   /** What the browser needs to show the bank's challenge of a payment (3-D Secure). */
