@@ -29,6 +29,9 @@ type impersonateOutput struct {
 	SetCookie []http.Cookie `header:"Set-Cookie"`
 	Body      struct {
 		User userBody `json:"user"`
+		// URL is where the customer's session works: the account area,
+		// when it is on another host that shares the cookie's domain.
+		URL string `json:"url,omitempty"`
 	}
 }
 
@@ -114,6 +117,9 @@ func (s *Server) registerAdmin() {
 			*s.sessions.cookie(s.cfg.CookieName, res.Token),
 		}}
 		out.Body.User = userOut(res.User)
+		if s.cfg.CookieDomain != "" {
+			out.Body.URL = s.cfg.AccountURL
+		}
 		return out, nil
 	})
 

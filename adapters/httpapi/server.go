@@ -24,6 +24,14 @@ type Config struct {
 	// InsecureCookies drops the Secure flag, for plain-HTTP development on
 	// localhost only.
 	InsecureCookies bool
+	// CookieDomain, when set (".ezscale.cloud"), shares the session cookie
+	// with every subdomain, so staff who start impersonating on the admin
+	// host are signed in as the customer on the account host. Empty keeps
+	// the cookie to the host that set it.
+	CookieDomain string
+	// AccountURL is the account area's address; with CookieDomain,
+	// impersonating answers it so the admin panel can go there.
+	AccountURL string
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
 	// ClientIPHeader names the header a trusted proxy puts the client
@@ -125,7 +133,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	id, passkeys := svc.Identity, svc.Passkeys
-	s := &Server{cfg: cfg, id: id, passkeys: passkeys, sessions: NewSessionStore(id, cfg.InsecureCookies), log: cfg.Logger}
+	s := &Server{cfg: cfg, id: id, passkeys: passkeys, sessions: NewSessionStore(id, cfg.InsecureCookies, cfg.CookieDomain), log: cfg.Logger}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("EZSCALE Platform API", "1.0.0")
 	hc.OpenAPIPath = APIPrefix + "/openapi"

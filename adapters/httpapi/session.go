@@ -30,9 +30,11 @@ type authKey struct{}
 
 // NewSessionStore returns the store. Cookies are HttpOnly and SameSite=Lax
 // always, and Secure unless insecure is set for plain-HTTP development.
-func NewSessionStore(id *identity.Service, insecure bool) *SessionStore {
+// domain, when set, shares them with its subdomains (see
+// Config.CookieDomain); empty keeps each cookie to the host that set it.
+func NewSessionStore(id *identity.Service, insecure bool, domain string) *SessionStore {
 	return &SessionStore{id: id, options: sessions.Options{
-		Path: "/", HttpOnly: true, Secure: !insecure, SameSite: http.SameSiteLaxMode,
+		Path: "/", Domain: domain, HttpOnly: true, Secure: !insecure, SameSite: http.SameSiteLaxMode,
 		MaxAge: int(identity.CustomerAbsoluteTimeout.Seconds()),
 	}}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"net/http"
+	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -93,5 +95,73 @@ func TestSettingsOverHTTP(t *testing.T) {
 		http.StatusUnprocessableEntity, &problem)
 	if len(problem.Errors) != 1 || !strings.HasPrefix(problem.Errors[0].Location, "body.config") {
 		t.Fatalf("bad panel connection refused with %+v", problem)
+	}
+}
+
+// hostJar keeps cookies by name whatever their domain, as a browser on a
+// subdomain of the cookie's domain would send them.
+type hostJar struct {
+	cookies map[string]*http.Cookie
+	domains []string
+}
+
+func (j *hostJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
+	for _, c := range cs {
+		j.cookies[c.Name] = c
+		j.domains = append(j.domains, c.Domain)
+	}
+}
+
+func (j *hostJar) Cookies(*url.URL) []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range j.cookies {
+		if c.MaxAge >= 0 && c.Value != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// With a cookie domain the admin and account hosts share the session
+// cookie, and impersonating answers where the customer's area is.
+func TestImpersonationAcrossHosts(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "ezscale.json")
+	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `", "web": {"cookie_domain": "ezscale.test",
+	  "public_url": "http://account.ezscale.test:8080"}, "site": {"URL": "http://account.ezscale.test:8080"}}`
+	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, out := serverWith(t, "-config", config)
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	jar := &hostJar{cookies: map[string]*http.Cookie{}}
+	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: jar}}
+	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	if len(jar.domains) == 0 || jar.domains[0] != "ezscale.test" {
+		t.Fatalf("session cookie domains %v, want ezscale.test", jar.domains)
+	}
+	var begin struct{ Secret string }
+	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
+	code, _ := totp.GenerateCode(begin.Secret, time.Now())
+	c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+
+	customer := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+	var ada struct{ ID int64 }
+	customer.call("POST", "/auth/register", map[string]string{"email": "ada@example.com", "password": "correct horse battery"}, http.StatusCreated, &ada)
+	var imp struct{ URL string }
+	c.call("POST", "/admin/customers/"+itoa(ada.ID)+"/impersonate", nil, http.StatusOK, &imp)
+	if imp.URL != "http://account.ezscale.test:8080/" {
+		t.Fatalf("impersonation goes to %q", imp.URL)
+	}
+	var me struct {
+		User          struct{ Email string }
+		Impersonating bool `json:"impersonating"`
+	}
+	c.call("GET", "/auth/me", nil, http.StatusOK, &me)
+	if me.User.Email != "ada@example.com" || !me.Impersonating {
+		t.Fatalf("after impersonating, the shared cookie is %+v", me)
 	}
 }

@@ -26,6 +26,12 @@ type Web struct {
 	// ClientIPHeader is the header a trusted proxy puts the client address
 	// in (CF-Connecting-IP behind Cloudflare).
 	ClientIPHeader string `json:"client_ip_header"`
+	// CookieDomain shares the session cookie with every subdomain (e.g.
+	// ".ezscale.cloud") so impersonation started on the admin host works
+	// on the account host; leave it empty when the areas share one host.
+	// Every subdomain then receives the cookie: set it only when all of
+	// them are this platform's.
+	CookieDomain string `json:"cookie_domain"`
 	// MetricsToken, when set, is the bearer token Prometheus scrapes
 	// /metrics with; without one /metrics answers only on loopback.
 	MetricsToken string `json:"metrics_token"`
@@ -93,6 +99,7 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 	cfg := httpapi.DefaultConfig()
 	cfg.PublicURL, cfg.ClientIPHeader, cfg.Logger = public.String(), w.ClientIPHeader, p.Logger
 	cfg.InsecureCookies = public.Scheme == "http" // plain HTTP only for local development
+	cfg.CookieDomain, cfg.AccountURL = w.CookieDomain, p.Deps.Notifications.Site.URL+"/"
 	return httpapi.New(cfg, httpapi.Services{
 		Identity: ids, Passkeys: passkeys, Billing: p.Billing,
 		Provisioning: p.Provisioning, Services: p.Store.Provisioning(), Queue: p.Store, Audit: p.Store.Identity(),
