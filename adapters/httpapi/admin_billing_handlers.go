@@ -473,12 +473,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 			if err != nil {
 				return nil, apiError(s.log, err)
 			}
-			pdf, err := pdfs.PDF(ctx, inv)
-			if err != nil {
-				return nil, apiError(s.log, err)
-			}
-			name := "invoice-" + inv.Number + ".pdf"
-			return &pdfOutput{ContentType: "application/pdf", ContentDisposition: `attachment; filename="` + name + `"`, Body: pdf}, nil
+			return s.pdfDownload(ctx, pdfs, inv)
 		})
 	}
 	huma.Register(s.api, huma.Operation{

@@ -408,11 +408,16 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		pdf, err := pdfs.PDF(ctx, inv)
-		if err != nil {
-			return nil, apiError(s.log, err)
-		}
-		name := "invoice-" + inv.Number + ".pdf"
-		return &pdfOutput{ContentType: "application/pdf", ContentDisposition: `attachment; filename="` + name + `"`, Body: pdf}, nil
+		return s.pdfDownload(ctx, pdfs, inv)
 	})
+}
+
+// pdfDownload answers an invoice's PDF as a file to save.
+func (s *Server) pdfDownload(ctx context.Context, pdfs InvoicePDFs, inv *billing.Invoice) (*pdfOutput, error) {
+	pdf, err := pdfs.PDF(ctx, inv)
+	if err != nil {
+		return nil, apiError(s.log, err)
+	}
+	name := "invoice-" + inv.Number + ".pdf"
+	return &pdfOutput{ContentType: "application/pdf", ContentDisposition: `attachment; filename="` + name + `"`, Body: pdf}, nil
 }

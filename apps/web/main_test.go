@@ -26,6 +26,30 @@ func server(t *testing.T, db string) (string, *syncbuf.Buffer) {
 	return serverWith(t, "-sqlite", db)
 }
 
+// serverWithConfig runs the web app on a configuration file holding a
+// fresh SQLite database and the given JSON sections ("stripe": {...}).
+func serverWithConfig(t *testing.T, sections string) (string, *syncbuf.Buffer) {
+	t.Helper()
+	dir := t.TempDir()
+	config := filepath.Join(dir, "ezscale.json")
+	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `", ` + sections + `}`
+	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return serverWith(t, "-config", config)
+}
+
+// demoAdmin returns the demo admin's email and password, which a first
+// start prints once.
+func demoAdmin(t *testing.T, out *syncbuf.Buffer) (email, password string) {
+	t.Helper()
+	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no admin credentials printed:\n%s", out.String())
+	}
+	return creds[1], creds[2]
+}
+
 // serverWith runs the web app with these flags on a free port.
 func serverWith(t *testing.T, flags ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
@@ -94,11 +118,8 @@ func TestZeroConfigurationStart(t *testing.T) {
 		t.Fatalf("the app's script %q: %d", asset, status)
 	}
 
-	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
-	if creds == nil {
-		t.Fatalf("no admin credentials printed:\n%s", out.String())
-	}
-	body, _ := json.Marshal(map[string]string{"email": creds[1], "password": creds[2]})
+	email, password := demoAdmin(t, out)
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +131,7 @@ func TestZeroConfigurationStart(t *testing.T) {
 	if !strings.Contains(out.String(), `"path":"/api/v1/auth/login","status":200`) {
 		t.Fatalf("request not logged:\n%s", out.String())
 	}
-	if strings.Contains(out.String(), creds[2]+`"`) {
+	if strings.Contains(out.String(), password+`"`) {
 		t.Fatal("the admin password reached the JSON log")
 	}
 }
@@ -150,12 +171,9 @@ func TestRefusesBadFlags(t *testing.T) {
 func TestOrderBecomesRunningService(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ezscale.db")
 	base, out := server(t, db)
-	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
-	if creds == nil {
-		t.Fatalf("no admin credentials printed:\n%s", out.String())
-	}
+	email, password := demoAdmin(t, out)
 	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
 
 	var catalog struct {
 		Plans []struct {
@@ -269,14 +287,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // With Stripe configured, its webhook is served and checks the signature:
 // without it, Stripe's payment confirmations would go nowhere.
 func TestStripeWebhookIsServed(t *testing.T) {
-	dir := t.TempDir()
-	config := filepath.Join(dir, "ezscale.json")
-	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `",
-	  "stripe": {"SecretKey": "sk_test_123", "WebhookSecret": "whsec_test", "PublishableKey": "pk_test_123"}}`
-	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	base, _ := serverWith(t, "-config", config)
+	base, _ := serverWithConfig(t, `"stripe": {"SecretKey": "sk_test_123", "WebhookSecret": "whsec_test", "PublishableKey": "pk_test_123"}`)
 	req, _ := http.NewRequest("POST", base+"/webhooks/stripe", strings.NewReader(`{"id":"evt_forged","type":"payment_intent.succeeded"}`))
 	req.Header.Set("Stripe-Signature", "t=1,v1=forged")
 	resp, err := http.DefaultClient.Do(req)
@@ -293,20 +304,11 @@ func TestStripeWebhookIsServed(t *testing.T) {
 // through a PayPal order they approve, and the capture marks it paid.
 func TestPayInvoiceWithPayPal(t *testing.T) {
 	fake := paypaltest.New(t)
-	dir := t.TempDir()
-	config := filepath.Join(dir, "ezscale.json")
-	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `", "paypal": {"ClientID": "` + paypaltest.ClientID +
-		`", "Secret": "` + paypaltest.Secret + `", "BaseURL": "` + fake.URL + `", "WebhookID": "` + paypaltest.WebhookID + `"}}`
-	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	base, out := serverWith(t, "-config", config)
-	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
-	if creds == nil {
-		t.Fatalf("no admin credentials printed:\n%s", out.String())
-	}
+	base, out := serverWithConfig(t, `"paypal": {"ClientID": "`+paypaltest.ClientID+`", "Secret": "`+paypaltest.Secret+
+		`", "BaseURL": "`+fake.URL+`", "WebhookID": "`+paypaltest.WebhookID+`"}`)
+	email, password := demoAdmin(t, out)
 	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
 	var options struct {
 		CardGateway string `json:"card_gateway"`
 		PayPal      bool

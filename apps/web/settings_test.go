@@ -3,9 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,12 +17,9 @@ import (
 // is in the audit log, and connections show without secrets.
 func TestSettingsOverHTTP(t *testing.T) {
 	base, out := server(t, filepath.Join(t.TempDir(), "ezscale.db"))
-	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
-	if creds == nil {
-		t.Fatalf("no admin credentials printed:\n%s", out.String())
-	}
+	email, password := demoAdmin(t, out)
 	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
 	var begin struct{ Secret string }
 	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
 	code, _ := totp.GenerateCode(begin.Secret, time.Now())
@@ -125,21 +120,12 @@ func (j *hostJar) Cookies(*url.URL) []*http.Cookie {
 // With a cookie domain the admin and account hosts share the session
 // cookie, and impersonating answers where the customer's area is.
 func TestImpersonationAcrossHosts(t *testing.T) {
-	dir := t.TempDir()
-	config := filepath.Join(dir, "ezscale.json")
-	body := `{"sqlite": "` + filepath.Join(dir, "ezscale.db") + `", "web": {"cookie_domain": "ezscale.test",
-	  "public_url": "http://account.ezscale.test:8080"}, "site": {"URL": "http://account.ezscale.test:8080"}}`
-	if err := os.WriteFile(config, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	base, out := serverWith(t, "-config", config)
-	creds := regexp.MustCompile(`Demo admin account \(shown once\): (\S+) / (\S+)`).FindStringSubmatch(out.String())
-	if creds == nil {
-		t.Fatalf("no admin credentials printed:\n%s", out.String())
-	}
+	base, out := serverWithConfig(t, `"web": {"cookie_domain": "ezscale.test", "public_url": "http://account.ezscale.test:8080"},
+	  "site": {"URL": "http://account.ezscale.test:8080"}`)
+	email, password := demoAdmin(t, out)
 	jar := &hostJar{cookies: map[string]*http.Cookie{}}
 	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: jar}}
-	c.call("POST", "/auth/login", map[string]string{"email": creds[1], "password": creds[2]}, http.StatusOK, nil)
+	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
 	if len(jar.domains) == 0 || jar.domains[0] != "ezscale.test" {
 		t.Fatalf("session cookie domains %v, want ezscale.test", jar.domains)
 	}

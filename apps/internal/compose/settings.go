@@ -397,17 +397,25 @@ func (s *Settings) withSecrets(ctx context.Context, k panelKind, sent map[string
 	return json.Marshal(merged)
 }
 
-// SavePanel checks that a panel's connection opens and stores it.
-func (s *Settings) SavePanel(ctx context.Context, adminID int64, name string, cfg map[string]any, readVersion int64) error {
+// openEdited opens a panel's connection as staff sent it, blank secrets
+// filled from the current one, and returns its kind and JSON too.
+func (s *Settings) openEdited(ctx context.Context, name string, cfg map[string]any) (panelKind, []byte, provisioning.Panel, error) {
 	k, err := kindOf(name)
 	if err != nil {
-		return err
+		return k, nil, nil, err
 	}
 	data, err := s.withSecrets(ctx, k, cfg)
 	if err != nil {
-		return err
+		return k, nil, nil, err
 	}
-	if _, err := k.open(data); err != nil {
+	panel, err := k.open(data)
+	return k, data, panel, err
+}
+
+// SavePanel checks that a panel's connection opens and stores it.
+func (s *Settings) SavePanel(ctx context.Context, adminID int64, name string, cfg map[string]any, readVersion int64) error {
+	_, data, _, err := s.openEdited(ctx, name, cfg)
+	if err != nil {
 		return err
 	}
 	value, err := s.seal(panelPrefix+name, json.RawMessage(data))
@@ -421,15 +429,7 @@ func (s *Settings) SavePanel(ctx context.Context, adminID int64, name string, cf
 // save it, and asks the panel whether it answers and accepts the
 // credentials.
 func (s *Settings) TestPanelConfig(ctx context.Context, name string, cfg map[string]any) error {
-	k, err := kindOf(name)
-	if err != nil {
-		return err
-	}
-	data, err := s.withSecrets(ctx, k, cfg)
-	if err != nil {
-		return err
-	}
-	panel, err := k.open(data)
+	k, _, panel, err := s.openEdited(ctx, name, cfg)
 	if err != nil {
 		return err
 	}
