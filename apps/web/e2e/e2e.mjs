@@ -311,6 +311,15 @@ await step('the service becomes active on the dashboard', async () => {
   console.log(`     service #${serviceID}`)
 })
 
+await step('the dashboard sums it up; ordering more starts from the catalog', async () => {
+  const services = (await page.locator('[data-test="summary-services"]').innerText()).trim()
+  if (services !== '1') fail(`the summary counts ${services} active services`)
+  await page.locator('[data-test="quick-order"]').click()
+  await page.locator(`[data-test="choose-${planCode}"]`).waitFor()
+  await page.locator('[data-test="nav-dashboard"]').click()
+  await page.waitForURL(/\/account\/$/)
+})
+
 await step('the paid invoice on the Invoices page', async () => {
   await page.locator('[data-test="nav-invoices"]').click()
   await page.waitForURL('**/account/invoices')

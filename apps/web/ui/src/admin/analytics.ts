@@ -4,7 +4,7 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { AnalyticsRange, MRRMovement } from '../api/admin'
 import { maxBuckets, type Interval } from '../api/analytics'
-import { fromMinor, scaleOf, toMinor } from './decimal'
+import { fromMinor, scaleOf, toMinor } from '../decimal'
 
 export type Preset = '7d' | '30d' | '90d' | '12m' | 'custom'
 

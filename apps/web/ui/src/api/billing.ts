@@ -139,6 +139,14 @@ export interface PaymentMethod {
   created_at: string
 }
 
+/** GET /account/dashboard: the overview in one request. */
+export interface Dashboard {
+  services: { id: number; status: string }[]
+  open_invoices: Invoice[]
+  active_subscriptions: number
+  next_renewal?: string
+}
+
 export interface PaymentOptions {
   card_gateway?: string
   paypal: boolean
@@ -172,6 +180,7 @@ export const billing = {
   pdfPath: (id: number) => `/account/invoices/${id}/pdf`,
   paymentMethods: () =>
     api.get<{ payment_methods: PaymentMethod[] }>('/account/payment-methods').then((r) => r.payment_methods),
+  dashboard: () => api.get<Dashboard>('/account/dashboard'),
   paymentOptions: () => api.get<PaymentOptions>('/account/payment-options'),
   /** Creates a PayPal order for the invoice: the buyer approves it on PayPal. */
   payPalOrder: (id: number) => api.post<{ order_id: string; approve_url: string }>(`/account/invoices/${id}/paypal`),

@@ -1,0 +1,1 @@
+var e={hourly:{adjective:`Hourly`,unit:`hour`},monthly:{adjective:`Monthly`,unit:`month`},quarterly:{adjective:`Quarterly`,unit:`quarter`},semiannual:{adjective:`Every 6 months`,unit:`6 months`},annual:{adjective:`Yearly`,unit:`year`}};function t(t){return e[t]?.adjective??t}function n(t,n,r){return`${t??`—`} ${n} / ${e[r]?.unit??r}`}export{n,t};
