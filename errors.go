@@ -81,3 +81,19 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// UnderField puts the field of err's *Error under prefix, so a nested
+// value's "pattern" is reported as "invoice_numbers.pattern"; an error
+// naming no field names prefix itself. Other errors come back unchanged.
+func UnderField(prefix string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	cp := *e
+	cp.Field = prefix
+	if e.Field != "" {
+		cp.Field = prefix + "." + e.Field
+	}
+	return &cp
+}

@@ -46,10 +46,10 @@ func DefaultConfig() Config {
 // Validate checks the settings and names the field at fault.
 func (c Config) Validate() error {
 	if err := c.InvoiceNumbers.Validate(); err != nil {
-		return fieldPrefix("invoice_numbers", err)
+		return platform.UnderField("invoice_numbers", err)
 	}
 	if err := c.CreditNoteNumbers.Validate(); err != nil {
-		return fieldPrefix("credit_note_numbers", err)
+		return platform.UnderField("credit_note_numbers", err)
 	}
 	if c.InvoiceNumbers.Pattern == c.CreditNoteNumbers.Pattern {
 		return platform.Invalid("credit_note_numbers", "credit notes need a pattern of their own")
@@ -65,16 +65,7 @@ func (c Config) Validate() error {
 	if c.Company.Name == "" {
 		return platform.Invalid("company.name", "the company name is printed on every invoice")
 	}
-	return fieldPrefix("dunning", c.Dunning.Validate())
-}
-
-func fieldPrefix(prefix string, err error) error {
-	if e, ok := err.(*platform.Error); ok {
-		cp := *e
-		cp.Field = prefix + "." + e.Field
-		return &cp
-	}
-	return err
+	return platform.UnderField("dunning", c.Dunning.Validate())
 }
 
 // Service holds billing's use cases. It depends only on ports.

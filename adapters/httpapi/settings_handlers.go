@@ -127,8 +127,12 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 			change: func(adminID int64) (string, error) {
 				return "business", settings.SaveBusiness(ctx, adminID, BusinessSettings{Config: in.Body.Settings, Version: in.Body.Version})
 			}})
+		if platform.ErrorField(err) != "" {
+			// The settings are the body's "settings" member.
+			err = platform.UnderField("settings", err)
+		}
 		if err != nil {
-			return nil, apiError(s.log, underBody("settings", err))
+			return nil, apiError(s.log, err)
 		}
 		b, err := settings.Business(ctx)
 		if err != nil {
@@ -199,16 +203,4 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		}
 		return nil, apiError(s.log, settings.TestDiscord(ctx))
 	})
-}
-
-// underBody puts a field error under the request body's field prefix, so
-// "company.name" is reported at "body.settings.company.name".
-func underBody(prefix string, err error) error {
-	e, ok := err.(*platform.Error)
-	if !ok || e.Field == "" {
-		return err
-	}
-	cp := *e
-	cp.Field = prefix + "." + e.Field
-	return &cp
 }

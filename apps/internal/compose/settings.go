@@ -114,14 +114,14 @@ func openPanel[C any, P provisioning.Panel](newPanel func(C) (P, error)) func([]
 	}
 }
 
+// underField puts an adapter's refusal of its configuration under prefix;
+// a refusal that is not a platform error still names the field.
 func underField(prefix string, err error) error {
 	var e *platform.Error
-	if errors.As(err, &e) {
-		cp := *e
-		cp.Field = strings.TrimSuffix(prefix+"."+e.Field, ".")
-		return &cp
+	if !errors.As(err, &e) {
+		return platform.Invalid(prefix, "%v", err)
 	}
-	return platform.Invalid(prefix, "%v", err)
+	return platform.UnderField(prefix, err)
 }
 
 func kindOf(name string) (panelKind, error) {
