@@ -1,5 +1,6 @@
 import { ApiError, api, query } from './client'
-import type { Cycle, Invoice, Plan } from './billing'
+import type { Cycle, Invoice, Plan, Subscription } from './billing'
+import type { Profile as CustomerProfile } from './account'
 import type { Service, ServiceStatus } from './services'
 
 export interface MRRMovement {
@@ -127,39 +128,14 @@ export interface BillingDetails {
   vat_id?: string
 }
 
-/** A customer's whole profile as PUT customers/{id}/profile takes it (a field left out is cleared). */
-export interface Profile {
-  name?: string
-  company?: string
-  phone?: string
-  address?: string
-  city?: string
-  region?: string
-  postal?: string
-  country?: string
-  vat_id?: string
-  shipping_address?: string
-  shipping_city?: string
-  shipping_region?: string
-  shipping_postal?: string
-  shipping_country?: string
-  tax_exempt?: boolean
+/** A customer's whole profile as PUT customers/{id}/profile takes it (a field left out is cleared); staff also see their notes. */
+export interface Profile extends CustomerProfile {
   admin_notes?: string
 }
 
-export interface AdminSubscription {
-  id: number
+/** A subscription as staff lists show it: with its customer. */
+export interface AdminSubscription extends Subscription {
   customer_id: number
-  plan_id: number
-  plan_name?: string
-  status: string
-  currency: string
-  cycle: Cycle
-  recurring_amount?: string
-  current_period_start?: string
-  current_period_end?: string
-  cancel_at_period_end?: boolean
-  backordered?: boolean
 }
 
 export interface CustomerDetail {

@@ -61,18 +61,18 @@ export interface Invoice {
 export interface Subscription {
   id: number
   plan_id: number
-  /** Set by the single-subscription read (and orders), not by the list. */
   plan_name?: string
   status: string
   currency: string
   cycle: Cycle
-  /** Set by the single-subscription read, not by the list. */
   recurring_amount?: string
   current_period_start?: string
   /** When the subscription renews, or ends when cancel_at_period_end. */
   current_period_end?: string
   cancel_at_period_end?: boolean
   backordered?: boolean
+  /** When it was ordered. */
+  created_at?: string
 }
 
 /** What moving a subscription to another plan costs now. */
