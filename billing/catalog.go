@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"fmt"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -160,10 +161,16 @@ func (p *Plan) Validate() error {
 		}
 		seen[k] = true
 	}
-	for _, o := range p.Options {
-		if err := o.Validate(); err != nil {
+	codes := map[string]bool{}
+	for i, o := range p.Options {
+		field := fmt.Sprintf("options[%d]", i)
+		if err := o.validate(field); err != nil {
 			return err
 		}
+		if codes[o.Code] {
+			return platform.Invalid(field+".code", "two options with code %s", o.Code)
+		}
+		codes[o.Code] = true
 	}
 	return nil
 }
@@ -237,17 +244,30 @@ type ConfigOption struct {
 }
 
 // Validate checks the option's fields.
-func (o ConfigOption) Validate() error {
-	if o.Code == "" {
-		return platform.Invalid("options.code", "option code is required")
+func (o ConfigOption) Validate() error { return o.validate("options") }
+
+// validate checks the option's fields, naming them under field.
+func (o ConfigOption) validate(field string) error {
+	switch {
+	case o.Code == "":
+		return platform.Invalid(field+".code", "option code is required")
+	case o.Name == "":
+		return platform.Invalid(field+".name", "option %s needs a name", o.Code)
+	case o.MinUnits < 0:
+		return platform.Invalid(field+".min_units", "option %s: the minimum must not be negative", o.Code)
+	case o.MaxUnits < o.MinUnits:
+		return platform.Invalid(field+".max_units", "option %s: the maximum must not be below the minimum", o.Code)
 	}
-	if o.MinUnits < 0 || o.MaxUnits < o.MinUnits {
-		return platform.Invalid("options.max_units", "option %s: units must satisfy 0 <= min <= max", o.Code)
-	}
+	seen := map[[2]string]bool{}
 	for _, pr := range o.Prices {
-		if err := validatePrice(pr, "options.prices"); err != nil {
+		if err := validatePrice(pr, field+".prices"); err != nil {
 			return err
 		}
+		k := [2]string{pr.Currency, string(pr.Cycle)}
+		if seen[k] {
+			return platform.Invalid(field+".prices", "option %s: two prices for %s %s", o.Code, pr.Currency, pr.Cycle)
+		}
+		seen[k] = true
 	}
 	return nil
 }
@@ -279,6 +299,9 @@ func RecurringAmount(p *Plan, currency string, cycle Cycle, choices []OptionChoi
 	total := Money{Amount: pr.Amount, Currency: currency}
 	for _, ch := range choices {
 		o, ok := p.Option(ch.OptionID)
+		if !ok && ch.Units == 0 {
+			continue // none of an option since retired costs nothing
+		}
 		if !ok {
 			return Money{}, platform.Invalid("options", "plan %s has no option %d", p.Code, ch.OptionID)
 		}

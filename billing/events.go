@@ -240,13 +240,14 @@ func (s *Service) Reconcile(ctx context.Context, checker PaymentChecker, since t
 }
 
 // CustomerInvoice returns one of the customer's invoices; another
-// customer's is an ENOTFOUND, as if it did not exist.
+// customer's, or a draft the customer was never sent, is an ENOTFOUND, as
+// if it did not exist.
 func (s *Service) CustomerInvoice(ctx context.Context, customerID, invoiceID int64) (*Invoice, error) {
 	inv, err := s.store.GetInvoice(ctx, invoiceID)
 	if err != nil {
 		return nil, err
 	}
-	if inv.CustomerID != customerID {
+	if inv.CustomerID != customerID || inv.Status == InvoiceDraft {
 		return nil, platform.Errorf(platform.ENOTFOUND, "invoice not found")
 	}
 	return inv, nil

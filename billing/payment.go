@@ -11,7 +11,7 @@ import (
 
 // Payment is money a gateway reports as received for an invoice, by
 // whichever path sees it first: the charge call's answer, a webhook, or
-// reconciliation.
+// reconciliation; or money staff record by hand (Gateway ManualGateway).
 type Payment struct {
 	InvoiceID int64
 	Gateway   string
@@ -19,7 +19,15 @@ type Payment struct {
 	Amount    Money
 	Fee       int64
 	Method    string
+	// ReceivedAt is when the money arrived, which staff recording a bank
+	// transfer days later know; zero means now. It dates the payment and,
+	// when the payment settles the invoice, the invoice's paid date.
+	ReceivedAt time.Time
 }
+
+// ManualGateway names payments and refunds staff record by hand: money
+// that moved outside any gateway.
+const ManualGateway = "manual"
 
 // RecordPayment applies a gateway payment to its invoice exactly once: the
 // transaction row is unique by gateway id, so the second report of the same
@@ -65,7 +73,11 @@ func (s *Service) applyPayment(ctx context.Context, tx Store, p Payment, now tim
 	if p.Amount.Currency != inv.Currency {
 		return nil, platform.Invalid("amount", "payment in %s for an invoice in %s", p.Amount.Currency, inv.Currency)
 	}
-	if err := s.recordSucceededCharge(ctx, tx, inv, p, now); err != nil {
+	received, err := p.receivedAt(now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.recordSucceededCharge(ctx, tx, inv, p, received); err != nil {
 		return nil, err
 	}
 	apply := int64(0)
@@ -84,7 +96,7 @@ func (s *Service) applyPayment(ctx context.Context, tx Store, p Payment, now tim
 	if apply == 0 {
 		return inv, nil
 	}
-	paid, err := inv.ApplyPayment(apply, now)
+	paid, err := inv.ApplyPayment(apply, received)
 	if err != nil {
 		return nil, err
 	}
@@ -94,13 +106,26 @@ func (s *Service) applyPayment(ctx context.Context, tx Store, p Payment, now tim
 	return inv, tx.UpdateInvoice(ctx, inv)
 }
 
+// receivedAt is when the payment's money arrived: ReceivedAt, or now when
+// it is zero. Money that has not arrived yet is not a payment.
+func (p Payment) receivedAt(now time.Time) (time.Time, error) {
+	if p.ReceivedAt.IsZero() {
+		return now, nil
+	}
+	at := platform.Truncate(p.ReceivedAt)
+	if at.After(now) {
+		return time.Time{}, platform.Invalid("received_at", "the payment cannot be received in the future (it is %s now)", now.Format(time.RFC3339))
+	}
+	return at, nil
+}
+
 var errAlreadyRecorded = errors.New("payment already recorded")
 
-// recordSucceededCharge records the payment's transaction, or turns an
-// earlier record of the same gateway charge that had not succeeded (it
-// needed the customer's authentication, say) into a success. A success
-// already on record is errAlreadyRecorded.
-func (s *Service) recordSucceededCharge(ctx context.Context, tx Store, inv *Invoice, p Payment, now time.Time) error {
+// recordSucceededCharge records the payment's transaction, dated when the
+// money was received, or turns an earlier record of the same gateway charge
+// that had not succeeded (it needed the customer's authentication, say)
+// into a success. A success already on record is errAlreadyRecorded.
+func (s *Service) recordSucceededCharge(ctx context.Context, tx Store, inv *Invoice, p Payment, received time.Time) error {
 	prior, err := tx.GetTransactionByGatewayID(ctx, p.Gateway, p.GatewayID)
 	switch {
 	case err == nil && prior.Status == string(ChargeSucceeded):
@@ -114,7 +139,7 @@ func (s *Service) recordSucceededCharge(ctx context.Context, tx Store, inv *Invo
 	err = tx.CreateTransaction(ctx, &Transaction{
 		InvoiceID: inv.ID, CustomerID: inv.CustomerID, Gateway: p.Gateway, GatewayID: p.GatewayID,
 		Kind: TxCharge, Amount: p.Amount.Amount, Currency: p.Amount.Currency, Fee: p.Fee,
-		Status: string(ChargeSucceeded), Method: p.Method, CreatedAt: now,
+		Status: string(ChargeSucceeded), Method: p.Method, CreatedAt: received,
 	})
 	if platform.ErrorCode(err) == platform.ECONFLICT {
 		// Another process recorded it between our read and our write.

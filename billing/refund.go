@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,43 +16,12 @@ import (
 // was lost refunds once. The invoice itself never changes: the credit note
 // is the accounting record.
 func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, reason string) (*Invoice, error) {
-	if !amount.IsPositive() {
-		return nil, platform.Invalid("amount", "a refund must be positive")
-	}
-	inv, err := s.store.GetInvoice(ctx, invoiceID)
+	inv, basis, err := refundable(ctx, s.store, invoiceID, s.gateway.Name(), amount)
 	if err != nil {
 		return nil, err
-	}
-	if amount.Currency != inv.Currency {
-		return nil, platform.Invalid("amount", "refund in %s of an invoice in %s", amount.Currency, inv.Currency)
-	}
-	txs, err := s.store.ListTransactionsByInvoice(ctx, inv.ID)
-	if err != nil {
-		return nil, err
-	}
-	var charge *Transaction
-	var charged, refunded int64
-	refunds := 0
-	for _, t := range txs {
-		switch {
-		case t.Kind == TxCharge && t.Status == string(ChargeSucceeded):
-			charged += t.Amount
-			if t.Gateway == s.gateway.Name() && (charge == nil || t.Amount >= amount.Amount) {
-				charge = t
-			}
-		case t.Kind == TxRefund:
-			refunded += t.Amount
-			refunds++
-		}
-	}
-	if amount.Amount > charged-refunded {
-		return nil, platform.Invalid("amount", "refund of %s exceeds the %s paid and not yet refunded", amount, Money{Amount: charged - refunded, Currency: inv.Currency})
-	}
-	if charge == nil {
-		return nil, platform.Errorf(platform.ECONFLICT, "invoice %d has no %s payment to refund", inv.ID, s.gateway.Name())
 	}
 	res, err := s.gateway.Refund(ctx, RefundRequest{
-		IdempotencyKey: fmt.Sprintf("invoice-%d-refund-%d", inv.ID, refunds+1), ChargeID: charge.GatewayID, Amount: amount, InvoiceID: inv.ID,
+		IdempotencyKey: fmt.Sprintf("invoice-%d-refund-%d", inv.ID, basis.refunds+1), ChargeID: basis.charge.GatewayID, Amount: amount, InvoiceID: inv.ID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refund invoice %d: %w", inv.ID, err)
@@ -63,6 +33,105 @@ func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, rea
 		return err
 	})
 	return note, err
+}
+
+// ManualRefund is money staff gave back outside any gateway (by bank
+// transfer, cash or cheque) against payments recorded by hand.
+type ManualRefund struct {
+	InvoiceID int64
+	Amount    Money
+	Method    string
+	// Reference is the outgoing transfer's or receipt's reference: the
+	// same method and reference make the same refund.
+	Reference string
+	Reason    string
+}
+
+// RefundManual records a refund staff made outside any gateway and issues
+// its credit note, in one transaction; no gateway is called. Only what was
+// recorded by hand (Payment.Gateway ManualGateway) and not yet refunded can
+// go back this way. Recording the same method and reference twice is an
+// ECONFLICT: the money went back once.
+func (s *Service) RefundManual(ctx context.Context, r ManualRefund) (*Invoice, error) {
+	if r.Method == "" || r.Reference == "" {
+		return nil, platform.Invalid("reference", "a refund made by hand needs its method and reference")
+	}
+	var note *Invoice
+	err := s.store.InTx(ctx, func(tx Store) error {
+		inv, _, err := refundable(ctx, tx, r.InvoiceID, ManualGateway, r.Amount)
+		if err != nil {
+			return err
+		}
+		note, err = s.recordRefund(ctx, tx, inv, ManualGateway, r.Method+":"+r.Reference, r.Amount, r.Reason, s.now())
+		if errors.Is(err, errAlreadyRecorded) {
+			return platform.Errorf(platform.ECONFLICT, "a refund by %s with reference %q is already recorded", r.Method, r.Reference)
+		}
+		return err
+	})
+	return note, err
+}
+
+// refundable reads an invoice and checks that amount can go back to its
+// customer through gateway.
+func refundable(ctx context.Context, st Store, invoiceID int64, gateway string, amount Money) (*Invoice, refundBasis, error) {
+	if !amount.IsPositive() {
+		return nil, refundBasis{}, platform.Invalid("amount", "a refund must be positive")
+	}
+	inv, err := st.GetInvoice(ctx, invoiceID)
+	if err != nil {
+		return nil, refundBasis{}, err
+	}
+	if amount.Currency != inv.Currency {
+		return nil, refundBasis{}, platform.Invalid("amount", "refund in %s of an invoice in %s", amount.Currency, inv.Currency)
+	}
+	txs, err := st.ListTransactionsByInvoice(ctx, inv.ID)
+	if err != nil {
+		return nil, refundBasis{}, err
+	}
+	basis := refundBasisOf(txs, gateway, amount.Amount)
+	return inv, basis, basis.allows(inv, gateway, amount)
+}
+
+// refundBasis is what an invoice's transactions allow refunding through
+// one gateway: money goes back the way it came.
+type refundBasis struct {
+	// left is what the gateway took and has not given back.
+	left int64
+	// charge is the gateway's charge to refund against: one that covers
+	// the amount where one does.
+	charge *Transaction
+	// refunds counts the invoice's refunds through any gateway.
+	refunds int
+}
+
+func refundBasisOf(txs []*Transaction, gateway string, amount int64) refundBasis {
+	var b refundBasis
+	for _, t := range txs {
+		switch {
+		case t.Kind == TxCharge && t.Status == string(ChargeSucceeded) && t.Gateway == gateway:
+			b.left += t.Amount
+			if b.charge == nil || t.Amount >= amount {
+				b.charge = t
+			}
+		case t.Kind == TxRefund:
+			b.refunds++
+			if t.Gateway == gateway {
+				b.left -= t.Amount
+			}
+		}
+	}
+	return b
+}
+
+// allows checks that amount can go back through gateway.
+func (b refundBasis) allows(inv *Invoice, gateway string, amount Money) error {
+	if b.charge == nil {
+		return platform.Errorf(platform.ECONFLICT, "invoice %d has no %s payment to refund", inv.ID, gateway)
+	}
+	if amount.Amount > b.left {
+		return platform.Invalid("amount", "refund of %s exceeds the %s paid through %s and not yet refunded", amount, Money{Amount: b.left, Currency: inv.Currency}, gateway)
+	}
+	return nil
 }
 
 // recordRefund records a gateway's refund of an invoice and issues its

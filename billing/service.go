@@ -118,15 +118,6 @@ func (s *Service) Plan(ctx context.Context, id int64) (*Plan, error) {
 	return s.store.GetPlan(ctx, id)
 }
 
-// UpdatePlan edits a plan. New prices apply to renewals from now on;
-// invoices already issued keep theirs.
-func (s *Service) UpdatePlan(ctx context.Context, p *Plan) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return s.store.UpdatePlan(ctx, p)
-}
-
 // CreateCoupon adds a coupon, with its code normalised.
 func (s *Service) CreateCoupon(ctx context.Context, c *Coupon) error {
 	c.Code = NormalizeCouponCode(c.Code)
@@ -351,8 +342,8 @@ func (s *Service) newInvoice(customer *Customer, currency string, reason Billing
 
 // issue finalises drafts (each due at its DueAt), numbers them when the
 // numbering mode says so from one block of the sequence, and saves them
-// with the job that emails each to its customer. A zero invoice is paid on
-// the spot.
+// with the job that emails each to its customer: a new draft is inserted,
+// one already stored is updated. A zero invoice is paid on the spot.
 func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*Invoice) error {
 	var numbered []*Invoice
 	for _, inv := range invs {
@@ -367,7 +358,11 @@ func (s *Service) issue(ctx context.Context, tx Store, now time.Time, invs ...*I
 		return err
 	}
 	for _, inv := range invs {
-		if err := tx.CreateInvoice(ctx, inv); err != nil {
+		save := tx.CreateInvoice
+		if inv.ID != 0 {
+			save = tx.UpdateInvoice
+		}
+		if err := save(ctx, inv); err != nil {
 			return err
 		}
 		if inv.Status == InvoiceOpen {

@@ -26,9 +26,17 @@ type Store interface {
 
 	CreatePlan(ctx context.Context, p *Plan) error
 	// UpdatePlan stores a plan's name, status, features, stock, trial,
-	// prices and upgrade targets. Removing a price that a live
-	// subscription renews at is an ECONFLICT.
+	// prices, upgrade targets and options: options with an id are updated
+	// in place (their code stays), those without are inserted and get
+	// their ids, and the plan's options left out are retired: they leave
+	// the plan, and their ids are never given to another option. Its code
+	// and type stay. Whether subscribers still renew
+	// after the edit is the caller's check (Service.UpdatePlan).
 	UpdatePlan(ctx context.Context, p *Plan) error
+	// ListPlanTerms returns the currency, cycle and options of the live
+	// subscriptions on a plan (pending, trialing, active, past due,
+	// suspended or paused), without duplicates.
+	ListPlanTerms(ctx context.Context, planID int64) ([]PlanTerms, error)
 	GetPlan(ctx context.Context, id int64) (*Plan, error)
 	ListPlans(ctx context.Context) ([]*Plan, error)
 	// TakeStock takes one unit of a stock-tracked plan, failing with
@@ -65,8 +73,16 @@ type Store interface {
 	CreateInvoice(ctx context.Context, inv *Invoice) error
 	GetInvoice(ctx context.Context, id int64) (*Invoice, error)
 	// UpdateInvoice saves the invoice's number, status, amount paid, dates
-	// and renewal key; its lines and totals never change after creation.
+	// and renewal key; its lines and totals never change once issued.
 	UpdateInvoice(ctx context.Context, inv *Invoice) error
+	// SaveDraftInvoice replaces a draft's lines, currency, totals, tax,
+	// billing details and due date. It is an ECONFLICT when the invoice is
+	// no longer a draft, so that of a concurrent edit and issue only one
+	// wins.
+	SaveDraftInvoice(ctx context.Context, inv *Invoice) error
+	// DeleteDraftInvoice removes a draft with its lines; ECONFLICT when the
+	// invoice is not a draft.
+	DeleteDraftInvoice(ctx context.Context, id int64) error
 	ListOpenInvoicesDueBy(ctx context.Context, t time.Time) ([]*Invoice, error)
 	ListInvoicesBySubscription(ctx context.Context, subID int64) ([]*Invoice, error)
 	ListInvoicesByCustomer(ctx context.Context, customerID int64) ([]*Invoice, error)

@@ -34,6 +34,7 @@ type createPlanInput struct {
 		TrialDays int               `json:"trial_days,omitempty" minimum:"0" maximum:"365"`
 		Features  map[string]string `json:"features,omitempty"`
 		Prices    []priceInput      `json:"prices" minItems:"1" maxItems:"50"`
+		Options   []optionInput     `json:"options,omitempty" maxItems:"32"`
 	}
 }
 
@@ -48,6 +49,7 @@ type updatePlanInput struct {
 		Features       map[string]string `json:"features,omitempty"`
 		Prices         []priceInput      `json:"prices" minItems:"1" maxItems:"50"`
 		UpgradeTargets []int64           `json:"upgrade_targets,omitempty" maxItems:"100"`
+		Options        []optionInput     `json:"options,omitempty" maxItems:"32" doc:"Every option the plan keeps: those with an id are edited, those without added, those left out retired. Absent: the options stay as they are."`
 	}
 }
 
@@ -131,6 +133,7 @@ type manualInvoiceInput struct {
 		Currency   string            `json:"currency" pattern:"^[A-Za-z]{3}$"`
 		DueAt      time.Time         `json:"due_at"`
 		Lines      []manualLineInput `json:"lines" minItems:"1" maxItems:"100"`
+		Draft      bool              `json:"draft,omitempty" doc:"Save as a draft to edit and issue later: no number, not sent, not shown to the customer."`
 	}
 }
 
@@ -144,9 +147,10 @@ type markPaidInput struct {
 	request
 	ID   int64 `path:"id"`
 	Body struct {
-		Amount    string `json:"amount" maxLength:"24" doc:"In the invoice's currency."`
-		Method    string `json:"method" enum:"bank_transfer,cash,cheque,other"`
-		Reference string `json:"reference" minLength:"1" maxLength:"191" doc:"The bank's or receipt's reference; a second payment with the same reference is ignored."`
+		Amount     string    `json:"amount" maxLength:"24" doc:"In the invoice's currency."`
+		Method     string    `json:"method" enum:"bank_transfer,cash,cheque,other"`
+		Reference  string    `json:"reference" minLength:"1" maxLength:"191" doc:"The bank's or receipt's reference; a second payment with the same reference is ignored."`
+		ReceivedAt time.Time `json:"received_at,omitzero" doc:"When the money arrived, not in the future; the invoice's paid date. Absent means now."`
 	}
 }
 
@@ -226,15 +230,19 @@ func (in *createPlanInput) plan() (*billing.Plan, error) {
 	p := &billing.Plan{Code: b.Code, Name: b.Name, Type: billing.ServiceType(b.Type), Status: billing.PlanStatus(b.Status),
 		Stock: b.Stock, TrialDays: b.TrialDays, Features: b.Features}
 	var err error
-	p.Prices, err = pricesIn(b.Prices)
+	if p.Prices, err = pricesIn("prices", b.Prices); err != nil {
+		return nil, err
+	}
+	p.Options, err = optionsIn(b.Options)
 	return p, err
 }
 
-// pricesIn reads the prices of a plan as staff typed them.
-func pricesIn(in []priceInput) ([]billing.Price, error) {
+// pricesIn reads the prices of a plan or option as staff typed them in
+// the named field.
+func pricesIn(name string, in []priceInput) ([]billing.Price, error) {
 	var out []billing.Price
 	for i, pr := range in {
-		field := "prices[" + strconv.Itoa(i) + "]"
+		field := name + "[" + strconv.Itoa(i) + "]"
 		amount, err := parseAmount(field+".amount", pr.Amount, pr.Currency)
 		if err != nil {
 			return nil, err
@@ -326,7 +334,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 	})
 	huma.Register(s.api, huma.Operation{
 		OperationID: "update-plan", Method: http.MethodPut, Path: adminPrefix + "plans/{id}", Tags: []string{"admin"},
-		Summary: "Edit a plan", Description: "Its code, type and options stay. New prices apply to renewals from now on; a price subscribers renew at cannot be removed.",
+		Summary: "Edit a plan", Description: "Its code and type stay. New prices apply to renewals from now on. Options are edited in place by id, added or retired; a price, an option or a unit count that subscribers renew at cannot be removed.",
 		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *updatePlanInput) (*struct{ Body planBody }, error) {
 		p, err := b.Plan(ctx, in.ID)
@@ -335,8 +343,13 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		in2 := in.Body
 		p.Name, p.Status, p.Stock, p.TrialDays, p.Features, p.UpgradeTargets = in2.Name, billing.PlanStatus(in2.Status), in2.Stock, in2.TrialDays, in2.Features, in2.UpgradeTargets
-		if p.Prices, err = pricesIn(in2.Prices); err != nil {
+		if p.Prices, err = pricesIn("prices", in2.Prices); err != nil {
 			return nil, apiError(s.log, err)
+		}
+		if in2.Options != nil { // absent, not empty: the options stay
+			if p.Options, err = optionsIn(in2.Options); err != nil {
+				return nil, apiError(s.log, err)
+			}
 		}
 		err = change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "plan.update", resourceType: "plan", details: in.Body,
 			change: func(int64) (string, error) { return strconv.FormatInt(p.ID, 10), b.UpdatePlan(ctx, p) }})
@@ -447,7 +460,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		OperationID: "admin-customer-invoices", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/invoices", Tags: []string{"admin"},
 		Summary: "A customer's invoices and credit notes", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerIDInput) (*invoicesOutput, error) {
-		invs, err := b.CustomerInvoices(ctx, in.ID)
+		invs, err := b.CustomerInvoicesForStaff(ctx, in.ID)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
@@ -480,16 +493,13 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		OperationID: "create-manual-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices", Tags: []string{"admin"},
 		Summary: "Invoice a customer for something outside a plan", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *manualInvoiceInput) (*struct{ Body invoiceBody }, error) {
-		m := billing.ManualInvoice{CustomerID: in.Body.CustomerID, Currency: in.Body.Currency, DueAt: in.Body.DueAt}
-		for i, l := range in.Body.Lines {
-			amount, err := parseAmount("lines["+strconv.Itoa(i)+"].unit_amount", l.UnitAmount, in.Body.Currency)
-			if err != nil {
-				return nil, apiError(s.log, err)
-			}
-			m.Lines = append(m.Lines, billing.ManualLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: amount})
+		lines, err := manualLinesIn(in.Body.Lines, in.Body.Currency)
+		if err != nil {
+			return nil, apiError(s.log, err)
 		}
+		m := billing.ManualInvoice{CustomerID: in.Body.CustomerID, Currency: in.Body.Currency, DueAt: in.Body.DueAt, Lines: lines, Draft: in.Body.Draft}
 		var inv *billing.Invoice
-		err := change(ctx, in.request, staffChange{perm: identity.PermInvoicesWrite, action: "invoice.create", resourceType: "invoice", details: in.Body,
+		err = change(ctx, in.request, staffChange{perm: identity.PermInvoicesWrite, action: "invoice.create", resourceType: "invoice", details: in.Body,
 			change: func(int64) (string, error) {
 				var err error
 				inv, err = b.CreateManualInvoice(ctx, m)
@@ -532,8 +542,8 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 			if err != nil {
 				return nil, err
 			}
-			return b.RecordPayment(ctx, billing.Payment{InvoiceID: in.ID, Gateway: "manual", GatewayID: in.Body.Method + ":" + in.Body.Reference,
-				Amount: amount, Method: in.Body.Method})
+			return b.RecordPayment(ctx, billing.Payment{InvoiceID: in.ID, Gateway: billing.ManualGateway, GatewayID: in.Body.Method + ":" + in.Body.Reference,
+				Amount: amount, Method: in.Body.Method, ReceivedAt: in.Body.ReceivedAt})
 		})
 	})
 	huma.Register(s.api, huma.Operation{
@@ -556,4 +566,6 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 			return b.Refund(ctx, in.ID, amount, in.Body.Reason)
 		})
 	})
+	s.registerDraftInvoices(b, change, invoiceChange)
+	s.registerManualRefund(b, invoiceChange)
 }

@@ -12,13 +12,9 @@ import (
 
 // CreateInvoice inserts an invoice and its lines in one transaction.
 func (s *Store) CreateInvoice(ctx context.Context, inv *billing.Invoice) error {
-	customer, err := json.Marshal(inv.Customer)
+	customer, company, err := detailsJSON(inv)
 	if err != nil {
-		return platform.Invalid("customer", "billing details are not JSON: %v", err)
-	}
-	company, err := json.Marshal(inv.Company)
-	if err != nil {
-		return platform.Invalid("company", "billing details are not JSON: %v", err)
+		return err
 	}
 	var change []byte
 	if inv.PlanChange != nil {
@@ -41,20 +37,86 @@ func (s *Store) CreateInvoice(ctx context.Context, inv *billing.Invoice) error {
 		if err != nil {
 			return t.translate(err, "invoice")
 		}
-		for i := range inv.Items {
-			it := &inv.Items[i]
-			err := t.q.InvoiceItemInsert(ctx, dbsqlc.InvoiceItemInsertParams{
-				InvoiceID: id, Position: int64(i), Kind: string(it.Kind), Description: it.Description,
-				Quantity: it.Quantity, UnitAmount: it.UnitAmount, Amount: it.Amount, TaxAmount: it.TaxAmount,
-				PeriodStart: nullTime(it.PeriodStart), PeriodEnd: nullTime(it.PeriodEnd),
-			})
-			if err != nil {
-				return t.translate(err, "invoice item")
-			}
+		if err := t.insertItems(ctx, id, inv.Items); err != nil {
+			return err
 		}
 		inv.ID = id
 		return nil
 	})
+}
+
+// SaveDraftInvoice replaces a draft's content and lines. A draft has no
+// number, so no PDF of it was ever kept to go stale.
+func (s *Store) SaveDraftInvoice(ctx context.Context, inv *billing.Invoice) error {
+	customer, company, err := detailsJSON(inv)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *Store) error {
+		// The update comes first: it locks the row, so a concurrent issue
+		// of the same draft waits and then finds it no longer a draft.
+		n, err := t.q.InvoiceDraftUpdate(ctx, dbsqlc.InvoiceDraftUpdateParams{
+			Currency: inv.Currency, Subtotal: inv.Subtotal, Tax: inv.Tax, Total: inv.Total,
+			TaxRatePpm: int64(inv.TaxRate), TaxName: inv.TaxName, TaxInclusive: inv.TaxInclusive,
+			ReverseCharge: inv.ReverseCharge, CustomerJson: string(customer), CompanyJson: string(company),
+			DueAt: nullTime(inv.DueAt), ID: inv.ID,
+		})
+		if err != nil {
+			return t.translate(err, "invoice")
+		}
+		if n == 0 {
+			return platform.Errorf(platform.ECONFLICT, "invoice %d is no longer a draft", inv.ID)
+		}
+		if err := t.q.InvoiceItemDeleteByInvoice(ctx, inv.ID); err != nil {
+			return t.translate(err, "invoice items")
+		}
+		return t.insertItems(ctx, inv.ID, inv.Items)
+	})
+}
+
+// DeleteDraftInvoice removes a draft and its lines.
+func (s *Store) DeleteDraftInvoice(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(t *Store) error {
+		// Lines go first for the foreign key; should the invoice turn out
+		// not to be a draft, the error rolls their removal back.
+		if err := t.q.InvoiceItemDeleteByInvoice(ctx, id); err != nil {
+			return t.translate(err, "invoice items")
+		}
+		n, err := t.q.InvoiceDraftDelete(ctx, id)
+		if err != nil {
+			return t.translate(err, "invoice")
+		}
+		if n == 0 {
+			return platform.Errorf(platform.ECONFLICT, "invoice %d is not a draft", id)
+		}
+		return nil
+	})
+}
+
+// insertItems inserts an invoice's lines in order, inside a transaction.
+func (s *Store) insertItems(ctx context.Context, invoiceID int64, items []billing.InvoiceItem) error {
+	for i, it := range items {
+		err := s.q.InvoiceItemInsert(ctx, dbsqlc.InvoiceItemInsertParams{
+			InvoiceID: invoiceID, Position: int64(i), Kind: string(it.Kind), Description: it.Description,
+			Quantity: it.Quantity, UnitAmount: it.UnitAmount, Amount: it.Amount, TaxAmount: it.TaxAmount,
+			PeriodStart: nullTime(it.PeriodStart), PeriodEnd: nullTime(it.PeriodEnd),
+		})
+		if err != nil {
+			return s.translate(err, "invoice item")
+		}
+	}
+	return nil
+}
+
+// detailsJSON encodes the invoice's frozen billing details.
+func detailsJSON(inv *billing.Invoice) (customer, company []byte, err error) {
+	if customer, err = json.Marshal(inv.Customer); err != nil {
+		return nil, nil, platform.Invalid("customer", "billing details are not JSON: %v", err)
+	}
+	if company, err = json.Marshal(inv.Company); err != nil {
+		return nil, nil, platform.Invalid("company", "billing details are not JSON: %v", err)
+	}
+	return customer, company, nil
 }
 
 // GetInvoice returns an invoice with its lines.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -56,30 +55,58 @@ func (s *Store) CreatePlan(ctx context.Context, p *billing.Plan) error {
 			}
 		}
 		for i := range p.Options {
-			o := &p.Options[i]
-			oid, err := t.q.ConfigOptionInsert(ctx, dbsqlc.ConfigOptionInsertParams{
-				PlanID: id, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits,
-			})
-			if err != nil {
-				return t.translate(err, "option "+o.Code)
-			}
-			o.ID = oid
-			for _, pr := range o.Prices {
-				err := t.q.ConfigOptionPriceInsert(ctx, dbsqlc.ConfigOptionPriceInsertParams{
-					OptionID: oid, Currency: pr.Currency, Cycle: string(pr.Cycle), UnitAmount: pr.Amount,
-				})
-				if err != nil {
-					return t.translate(err, "option price")
-				}
+			if err := t.insertOption(ctx, id, &p.Options[i]); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 }
 
-// UpdatePlan stores a plan's name, status, features, stock, trial, prices
-// and upgrade targets; its code, type and options stay. A price that a
-// subscription still billed on the plan renews at cannot be removed.
+// insertOption inserts a plan's option with its prices and sets its id.
+func (s *Store) insertOption(ctx context.Context, planID int64, o *billing.ConfigOption) error {
+	oid, err := s.q.ConfigOptionInsert(ctx, dbsqlc.ConfigOptionInsertParams{
+		PlanID: planID, Code: o.Code, Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits,
+	})
+	if err != nil {
+		return s.translate(err, "option "+o.Code)
+	}
+	o.ID = oid
+	return s.insertOptionPrices(ctx, o)
+}
+
+func (s *Store) insertOptionPrices(ctx context.Context, o *billing.ConfigOption) error {
+	for _, pr := range o.Prices {
+		err := s.q.ConfigOptionPriceInsert(ctx, dbsqlc.ConfigOptionPriceInsertParams{
+			OptionID: o.ID, Currency: pr.Currency, Cycle: string(pr.Cycle), UnitAmount: pr.Amount,
+		})
+		if err != nil {
+			return s.translate(err, "option price")
+		}
+	}
+	return nil
+}
+
+// ListPlanTerms returns what the live subscriptions on a plan renew at.
+func (s *Store) ListPlanTerms(ctx context.Context, planID int64) ([]billing.PlanTerms, error) {
+	rows, err := s.q.PlanTermsInUse(ctx, planID)
+	if err != nil {
+		return nil, s.translate(err, "plan terms in use")
+	}
+	terms := make([]billing.PlanTerms, 0, len(rows))
+	for _, r := range rows {
+		t := billing.PlanTerms{Currency: r.Currency, Cycle: billing.Cycle(r.Cycle)}
+		if err := json.Unmarshal([]byte(r.OptionsJson), &t.Options); err != nil {
+			return nil, s.translate(err, "subscription options")
+		}
+		terms = append(terms, t)
+	}
+	return terms, nil
+}
+
+// UpdatePlan stores a plan's name, status, features, stock, trial, prices,
+// upgrade targets and options; its code and type stay. Options keep their
+// ids, which subscriptions hold.
 func (s *Store) UpdatePlan(ctx context.Context, p *billing.Plan) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -89,22 +116,13 @@ func (s *Store) UpdatePlan(ctx context.Context, p *billing.Plan) error {
 		features = []byte("{}")
 	}
 	return s.inTx(ctx, func(t *Store) error {
-		inUse, err := t.q.PlanPricesInUse(ctx, p.ID)
-		if err != nil {
-			return t.translate(err, "plan prices in use")
-		}
-		for _, u := range inUse {
-			if !slices.ContainsFunc(p.Prices, func(pr billing.Price) bool { return pr.Currency == u.Currency && string(pr.Cycle) == u.Cycle }) {
-				return &platform.Error{Code: platform.ECONFLICT, Field: "prices",
-					Message: "subscribers renew at the " + u.Currency + " " + u.Cycle + " price; keep it (change its amount if you must) or move them first"}
-			}
-		}
 		var stock sql.NullInt64
 		if p.Stock != nil {
 			stock = sql.NullInt64{Int64: *p.Stock, Valid: true}
 		}
+		now := platform.SystemClock{}.Now()
 		n, err := t.q.PlanUpdate(ctx, dbsqlc.PlanUpdateParams{Name: p.Name, Status: string(p.Status), FeaturesJson: string(features),
-			Stock: stock, TrialDays: int64(p.TrialDays), UpdatedAt: platform.SystemClock{}.Now(), ID: p.ID})
+			Stock: stock, TrialDays: int64(p.TrialDays), UpdatedAt: now, ID: p.ID})
 		if err := t.rowChanged(n, err, "plan"); err != nil {
 			return err
 		}
@@ -127,8 +145,50 @@ func (s *Store) UpdatePlan(ctx context.Context, p *billing.Plan) error {
 				return t.translate(err, "plan upgrade target")
 			}
 		}
-		return nil
+		return t.updateOptions(ctx, p, now)
 	})
+}
+
+// updateOptions makes the plan's stored options p's: it retires the ones p
+// left out, updates the ones p kept in place and inserts the new ones.
+func (s *Store) updateOptions(ctx context.Context, p *billing.Plan, now time.Time) error {
+	stored, err := s.q.ConfigOptionListByPlan(ctx, p.ID)
+	if err != nil {
+		return s.translate(err, "plan options")
+	}
+	for _, o := range stored {
+		if _, kept := p.Option(o.ID); kept {
+			continue
+		}
+		err := s.q.ConfigOptionRetire(ctx, dbsqlc.ConfigOptionRetireParams{RetiredAt: sql.NullTime{Time: now, Valid: true}, ID: o.ID, PlanID: p.ID})
+		if err != nil {
+			return s.translate(err, "option "+o.Code)
+		}
+	}
+	for i := range p.Options {
+		o := &p.Options[i]
+		if o.ID == 0 {
+			if err := s.insertOption(ctx, p.ID, o); err != nil {
+				return err
+			}
+			continue
+		}
+		err := s.q.ConfigOptionUpdate(ctx, dbsqlc.ConfigOptionUpdateParams{
+			Name: o.Name, Unit: o.Unit, MinUnits: o.MinUnits, MaxUnits: o.MaxUnits, ID: o.ID, PlanID: p.ID,
+		})
+		if err != nil {
+			return s.translate(err, "option "+o.Code)
+		}
+		// Option prices have no identity of their own: nothing refers to
+		// them, so they are replaced.
+		if err := s.q.ConfigOptionPriceDeleteByOption(ctx, o.ID); err != nil {
+			return s.translate(err, "option prices")
+		}
+		if err := s.insertOptionPrices(ctx, o); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetPlan returns a plan with its prices, upgrade targets and options.

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) billing.Store) {
 		{"Subscriptions", testSubscriptions},
 		{"ClaimPeriodOnce", testClaimPeriodOnce},
 		{"Invoices", testInvoices},
+		{"DraftInvoices", testDraftInvoices},
 		{"TxRollback", testTxRollback},
 		{"GaplessNumbersConcurrent", testGaplessNumbersConcurrent},
 		{"Transactions", testTransactions},
@@ -384,6 +385,52 @@ func testInvoices(t *testing.T, s billing.Store) {
 		t.Fatalf("invoices of customer: got %d, want 4", len(byCustomer))
 	}
 	_, err = s.GetInvoice(ctx, 9999)
+	wantCode(t, err, platform.ENOTFOUND)
+}
+
+// testDraftInvoices: a draft's content and lines are replaced whole; an
+// issued invoice is neither rewritten nor deleted as a draft.
+func testDraftInvoices(t *testing.T, s billing.Store) {
+	c := NewCustomer(t, s, "draft@example.com")
+	draft := &billing.Invoice{Kind: billing.KindInvoice, Reason: billing.ReasonManual, CustomerID: c.ID, Currency: "USD",
+		Status: billing.InvoiceDraft, Subtotal: 500, Total: 500, CreatedAt: t0,
+		Items: []billing.InvoiceItem{{Kind: billing.ItemManual, Description: "Setup", Quantity: 1, UnitAmount: 500, Amount: 500}}}
+	must(t, s.CreateInvoice(ctx, draft))
+	draft.Currency, draft.Subtotal, draft.Tax, draft.Total, draft.TaxRate, draft.TaxName = "EUR", 3000, 570, 3570, 190000, "MwSt"
+	draft.DueAt, draft.Customer = t0.AddDate(0, 0, 14), billing.BillingDetails{Name: "Ada", Country: "DE"}
+	draft.Items = []billing.InvoiceItem{
+		{Kind: billing.ItemManual, Description: "Migration", Quantity: 2, UnitAmount: 1000, Amount: 2000, TaxAmount: 380},
+		{Kind: billing.ItemManual, Description: "Backup", Quantity: 1, UnitAmount: 1000, Amount: 1000, TaxAmount: 190},
+	}
+	must(t, s.SaveDraftInvoice(ctx, draft))
+	got, err := s.GetInvoice(ctx, draft.ID)
+	must(t, err)
+	for i := range got.Items {
+		got.Items[i].ID = 0
+	}
+	if !reflect.DeepEqual(got, draft) {
+		t.Fatalf("draft after save:\n got %+v\nwant %+v", got, draft)
+	}
+
+	issued := *got
+	issued.Status, issued.Number, issued.IssuedAt = billing.InvoiceOpen, "INV-2026-000001", t0
+	must(t, s.UpdateInvoice(ctx, &issued))
+	changed := issued
+	changed.Total, changed.Items = 1, nil
+	wantCode(t, s.SaveDraftInvoice(ctx, &changed), platform.ECONFLICT)
+	wantCode(t, s.DeleteDraftInvoice(ctx, issued.ID), platform.ECONFLICT)
+	got, err = s.GetInvoice(ctx, issued.ID)
+	must(t, err)
+	if got.Total != 3570 || len(got.Items) != 2 || got.Status != billing.InvoiceOpen {
+		t.Fatalf("an issued invoice changed: %+v", got)
+	}
+
+	other := &billing.Invoice{Kind: billing.KindInvoice, Reason: billing.ReasonManual, CustomerID: c.ID, Currency: "USD",
+		Status: billing.InvoiceDraft, Subtotal: 100, Total: 100, CreatedAt: t0,
+		Items: []billing.InvoiceItem{{Kind: billing.ItemManual, Description: "Extra", Quantity: 1, UnitAmount: 100, Amount: 100}}}
+	must(t, s.CreateInvoice(ctx, other))
+	must(t, s.DeleteDraftInvoice(ctx, other.ID))
+	_, err = s.GetInvoice(ctx, other.ID)
 	wantCode(t, err, platform.ENOTFOUND)
 }
 

@@ -52,6 +52,55 @@ INSERT INTO user_roles (user_id, role_id) VALUES (?, ?);
 -- name: UserRoleDelete :execrows
 DELETE FROM user_roles WHERE user_id = ? AND role_id = ?;
 
+-- The staff page lists every staff account with its roles, whatever their
+-- number, in the six queries below: each returns one kind of fact for all
+-- staff at once, and the store puts them together.
+
+-- name: StaffList :many
+-- An invited member who has not yet set a password has an empty hash.
+SELECT u.id, u.email, u.status, u.created_at, p.name, u.password_hash <> '' AS password_set
+FROM users u
+JOIN profiles p ON p.user_id = u.id
+WHERE u.role = 'admin'
+ORDER BY u.id;
+
+-- name: StaffLastSignInList :many
+-- Each staff member's newest session: staff are never impersonated, so
+-- every session of theirs is a sign-in.
+SELECT s.user_id, s.created_at
+FROM sessions s
+JOIN users u ON u.id = s.user_id
+WHERE u.role = 'admin' AND s.id = (SELECT MAX(l.id) FROM sessions l WHERE l.user_id = s.user_id);
+
+-- name: StaffSecondFactorList :many
+-- The staff who enrolled a second factor: a confirmed authenticator app
+-- or a passkey.
+SELECT t.user_id FROM totp_credentials t
+JOIN users u ON u.id = t.user_id
+WHERE u.role = 'admin' AND t.confirmed_at IS NOT NULL
+UNION
+SELECT k.user_id FROM passkeys k
+JOIN users u ON u.id = k.user_id
+WHERE u.role = 'admin';
+
+-- name: StaffRoleList :many
+-- Each member's roles by name, as the roles are listed.
+SELECT ur.user_id, ur.role_id
+FROM user_roles ur
+JOIN users u ON u.id = ur.user_id
+JOIN roles r ON r.id = ur.role_id
+WHERE u.role = 'admin'
+ORDER BY ur.user_id, r.name;
+
+-- name: RoleList :many
+SELECT * FROM roles ORDER BY name;
+
+-- name: RolePermissionList :many
+SELECT rp.role_id, p.name
+FROM role_permissions rp
+JOIN permissions p ON p.id = rp.permission_id
+ORDER BY rp.role_id, p.name;
+
 -- name: OneTimeTokenInsert :execlastid
 INSERT INTO one_time_tokens (user_id, purpose, token_hash, expires_at, used_at, created_at)
 VALUES (?, ?, ?, ?, NULL, ?);

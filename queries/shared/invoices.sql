@@ -37,3 +37,17 @@ SELECT * FROM invoices WHERE subscription_id = ? ORDER BY id;
 
 -- name: InvoiceListByCustomer :many
 SELECT * FROM invoices WHERE customer_id = ? ORDER BY id;
+
+-- name: InvoiceDraftUpdate :execrows
+-- Only a draft's content changes; the status condition makes a draft that
+-- was issued meanwhile match nothing.
+UPDATE invoices SET
+    currency = ?, subtotal = ?, tax = ?, total = ?, tax_rate_ppm = ?, tax_name = ?,
+    tax_inclusive = ?, reverse_charge = ?, customer_json = ?, company_json = ?, due_at = ?
+WHERE id = ? AND status = 'draft';
+
+-- name: InvoiceItemDeleteByInvoice :exec
+DELETE FROM invoice_items WHERE invoice_id = ?;
+
+-- name: InvoiceDraftDelete :execrows
+DELETE FROM invoices WHERE id = ? AND status = 'draft';

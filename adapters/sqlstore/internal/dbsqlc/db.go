@@ -81,6 +81,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.configOptionListByPlanStmt, err = db.PrepareContext(ctx, configOptionListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionListByPlan: %w", err)
 	}
+	if q.configOptionPriceDeleteByOptionStmt, err = db.PrepareContext(ctx, configOptionPriceDeleteByOption); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionPriceDeleteByOption: %w", err)
+	}
 	if q.configOptionPriceInsertStmt, err = db.PrepareContext(ctx, configOptionPriceInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionPriceInsert: %w", err)
 	}
@@ -89,6 +92,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.configOptionPriceListByPlanStmt, err = db.PrepareContext(ctx, configOptionPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query ConfigOptionPriceListByPlan: %w", err)
+	}
+	if q.configOptionRetireStmt, err = db.PrepareContext(ctx, configOptionRetire); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionRetire: %w", err)
+	}
+	if q.configOptionUpdateStmt, err = db.PrepareContext(ctx, configOptionUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfigOptionUpdate: %w", err)
 	}
 	if q.couponGetByCodeStmt, err = db.PrepareContext(ctx, couponGetByCode); err != nil {
 		return nil, fmt.Errorf("error preparing query CouponGetByCode: %w", err)
@@ -153,11 +162,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.gatewaySubscriptionListStmt, err = db.PrepareContext(ctx, gatewaySubscriptionList); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewaySubscriptionList: %w", err)
 	}
+	if q.invoiceDraftDeleteStmt, err = db.PrepareContext(ctx, invoiceDraftDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceDraftDelete: %w", err)
+	}
+	if q.invoiceDraftUpdateStmt, err = db.PrepareContext(ctx, invoiceDraftUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceDraftUpdate: %w", err)
+	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
 	if q.invoiceInsertStmt, err = db.PrepareContext(ctx, invoiceInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceInsert: %w", err)
+	}
+	if q.invoiceItemDeleteByInvoiceStmt, err = db.PrepareContext(ctx, invoiceItemDeleteByInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceItemDeleteByInvoice: %w", err)
 	}
 	if q.invoiceItemInsertStmt, err = db.PrepareContext(ctx, invoiceItemInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceItemInsert: %w", err)
@@ -360,11 +378,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planPriceListByPlanStmt, err = db.PrepareContext(ctx, planPriceListByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceListByPlan: %w", err)
 	}
-	if q.planPricesInUseStmt, err = db.PrepareContext(ctx, planPricesInUse); err != nil {
-		return nil, fmt.Errorf("error preparing query PlanPricesInUse: %w", err)
-	}
 	if q.planReturnStockStmt, err = db.PrepareContext(ctx, planReturnStock); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanReturnStock: %w", err)
+	}
+	if q.planTermsInUseStmt, err = db.PrepareContext(ctx, planTermsInUse); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanTermsInUse: %w", err)
 	}
 	if q.planUpdateStmt, err = db.PrepareContext(ctx, planUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanUpdate: %w", err)
@@ -417,8 +435,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.roleInsertStmt, err = db.PrepareContext(ctx, roleInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleInsert: %w", err)
 	}
+	if q.roleListStmt, err = db.PrepareContext(ctx, roleList); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleList: %w", err)
+	}
 	if q.rolePermissionInsertStmt, err = db.PrepareContext(ctx, rolePermissionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query RolePermissionInsert: %w", err)
+	}
+	if q.rolePermissionListStmt, err = db.PrepareContext(ctx, rolePermissionList); err != nil {
+		return nil, fmt.Errorf("error preparing query RolePermissionList: %w", err)
 	}
 	if q.scheduleRunInsertStmt, err = db.PrepareContext(ctx, scheduleRunInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query ScheduleRunInsert: %w", err)
@@ -479,6 +503,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.settingUpdateStmt, err = db.PrepareContext(ctx, settingUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query SettingUpdate: %w", err)
+	}
+	if q.staffLastSignInListStmt, err = db.PrepareContext(ctx, staffLastSignInList); err != nil {
+		return nil, fmt.Errorf("error preparing query StaffLastSignInList: %w", err)
+	}
+	if q.staffListStmt, err = db.PrepareContext(ctx, staffList); err != nil {
+		return nil, fmt.Errorf("error preparing query StaffList: %w", err)
+	}
+	if q.staffRoleListStmt, err = db.PrepareContext(ctx, staffRoleList); err != nil {
+		return nil, fmt.Errorf("error preparing query StaffRoleList: %w", err)
+	}
+	if q.staffSecondFactorListStmt, err = db.PrepareContext(ctx, staffSecondFactorList); err != nil {
+		return nil, fmt.Errorf("error preparing query StaffSecondFactorList: %w", err)
 	}
 	if q.subscriptionClaimPeriodStmt, err = db.PrepareContext(ctx, subscriptionClaimPeriod); err != nil {
 		return nil, fmt.Errorf("error preparing query SubscriptionClaimPeriod: %w", err)
@@ -691,6 +727,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing configOptionListByPlanStmt: %w", cerr)
 		}
 	}
+	if q.configOptionPriceDeleteByOptionStmt != nil {
+		if cerr := q.configOptionPriceDeleteByOptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionPriceDeleteByOptionStmt: %w", cerr)
+		}
+	}
 	if q.configOptionPriceInsertStmt != nil {
 		if cerr := q.configOptionPriceInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing configOptionPriceInsertStmt: %w", cerr)
@@ -704,6 +745,16 @@ func (q *Queries) Close() error {
 	if q.configOptionPriceListByPlanStmt != nil {
 		if cerr := q.configOptionPriceListByPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing configOptionPriceListByPlanStmt: %w", cerr)
+		}
+	}
+	if q.configOptionRetireStmt != nil {
+		if cerr := q.configOptionRetireStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionRetireStmt: %w", cerr)
+		}
+	}
+	if q.configOptionUpdateStmt != nil {
+		if cerr := q.configOptionUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing configOptionUpdateStmt: %w", cerr)
 		}
 	}
 	if q.couponGetByCodeStmt != nil {
@@ -811,6 +862,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing gatewaySubscriptionListStmt: %w", cerr)
 		}
 	}
+	if q.invoiceDraftDeleteStmt != nil {
+		if cerr := q.invoiceDraftDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceDraftDeleteStmt: %w", cerr)
+		}
+	}
+	if q.invoiceDraftUpdateStmt != nil {
+		if cerr := q.invoiceDraftUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceDraftUpdateStmt: %w", cerr)
+		}
+	}
 	if q.invoiceGetByIDStmt != nil {
 		if cerr := q.invoiceGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceGetByIDStmt: %w", cerr)
@@ -819,6 +880,11 @@ func (q *Queries) Close() error {
 	if q.invoiceInsertStmt != nil {
 		if cerr := q.invoiceInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceInsertStmt: %w", cerr)
+		}
+	}
+	if q.invoiceItemDeleteByInvoiceStmt != nil {
+		if cerr := q.invoiceItemDeleteByInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceItemDeleteByInvoiceStmt: %w", cerr)
 		}
 	}
 	if q.invoiceItemInsertStmt != nil {
@@ -1156,14 +1222,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planPriceListByPlanStmt: %w", cerr)
 		}
 	}
-	if q.planPricesInUseStmt != nil {
-		if cerr := q.planPricesInUseStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing planPricesInUseStmt: %w", cerr)
-		}
-	}
 	if q.planReturnStockStmt != nil {
 		if cerr := q.planReturnStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planReturnStockStmt: %w", cerr)
+		}
+	}
+	if q.planTermsInUseStmt != nil {
+		if cerr := q.planTermsInUseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planTermsInUseStmt: %w", cerr)
 		}
 	}
 	if q.planUpdateStmt != nil {
@@ -1251,9 +1317,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing roleInsertStmt: %w", cerr)
 		}
 	}
+	if q.roleListStmt != nil {
+		if cerr := q.roleListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleListStmt: %w", cerr)
+		}
+	}
 	if q.rolePermissionInsertStmt != nil {
 		if cerr := q.rolePermissionInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rolePermissionInsertStmt: %w", cerr)
+		}
+	}
+	if q.rolePermissionListStmt != nil {
+		if cerr := q.rolePermissionListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rolePermissionListStmt: %w", cerr)
 		}
 	}
 	if q.scheduleRunInsertStmt != nil {
@@ -1354,6 +1430,26 @@ func (q *Queries) Close() error {
 	if q.settingUpdateStmt != nil {
 		if cerr := q.settingUpdateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing settingUpdateStmt: %w", cerr)
+		}
+	}
+	if q.staffLastSignInListStmt != nil {
+		if cerr := q.staffLastSignInListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staffLastSignInListStmt: %w", cerr)
+		}
+	}
+	if q.staffListStmt != nil {
+		if cerr := q.staffListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staffListStmt: %w", cerr)
+		}
+	}
+	if q.staffRoleListStmt != nil {
+		if cerr := q.staffRoleListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staffRoleListStmt: %w", cerr)
+		}
+	}
+	if q.staffSecondFactorListStmt != nil {
+		if cerr := q.staffSecondFactorListStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staffSecondFactorListStmt: %w", cerr)
 		}
 	}
 	if q.subscriptionClaimPeriodStmt != nil {
@@ -1599,9 +1695,12 @@ type Queries struct {
 	configOptionInsertStmt                   *sql.Stmt
 	configOptionListAllStmt                  *sql.Stmt
 	configOptionListByPlanStmt               *sql.Stmt
+	configOptionPriceDeleteByOptionStmt      *sql.Stmt
 	configOptionPriceInsertStmt              *sql.Stmt
 	configOptionPriceListAllStmt             *sql.Stmt
 	configOptionPriceListByPlanStmt          *sql.Stmt
+	configOptionRetireStmt                   *sql.Stmt
+	configOptionUpdateStmt                   *sql.Stmt
 	couponGetByCodeStmt                      *sql.Stmt
 	couponGetByIDStmt                        *sql.Stmt
 	couponInsertStmt                         *sql.Stmt
@@ -1623,8 +1722,11 @@ type Queries struct {
 	gatewayEventInsertStmt                   *sql.Stmt
 	gatewaySubscriptionInsertStmt            *sql.Stmt
 	gatewaySubscriptionListStmt              *sql.Stmt
+	invoiceDraftDeleteStmt                   *sql.Stmt
+	invoiceDraftUpdateStmt                   *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
+	invoiceItemDeleteByInvoiceStmt           *sql.Stmt
 	invoiceItemInsertStmt                    *sql.Stmt
 	invoiceItemListByInvoiceStmt             *sql.Stmt
 	invoiceListByCustomerStmt                *sql.Stmt
@@ -1692,8 +1794,8 @@ type Queries struct {
 	planPriceInsertStmt                      *sql.Stmt
 	planPriceListAllStmt                     *sql.Stmt
 	planPriceListByPlanStmt                  *sql.Stmt
-	planPricesInUseStmt                      *sql.Stmt
 	planReturnStockStmt                      *sql.Stmt
+	planTermsInUseStmt                       *sql.Stmt
 	planUpdateStmt                           *sql.Stmt
 	planUpgradeDeleteByPlanStmt              *sql.Stmt
 	planUpgradeInsertStmt                    *sql.Stmt
@@ -1711,7 +1813,9 @@ type Queries struct {
 	recoveryCodeUseStmt                      *sql.Stmt
 	roleGetByNameStmt                        *sql.Stmt
 	roleInsertStmt                           *sql.Stmt
+	roleListStmt                             *sql.Stmt
 	rolePermissionInsertStmt                 *sql.Stmt
+	rolePermissionListStmt                   *sql.Stmt
 	scheduleRunInsertStmt                    *sql.Stmt
 	scheduleRunLatestStmt                    *sql.Stmt
 	serviceGetByIDStmt                       *sql.Stmt
@@ -1732,6 +1836,10 @@ type Queries struct {
 	settingInsertStmt                        *sql.Stmt
 	settingListStmt                          *sql.Stmt
 	settingUpdateStmt                        *sql.Stmt
+	staffLastSignInListStmt                  *sql.Stmt
+	staffListStmt                            *sql.Stmt
+	staffRoleListStmt                        *sql.Stmt
+	staffSecondFactorListStmt                *sql.Stmt
 	subscriptionClaimPeriodStmt              *sql.Stmt
 	subscriptionClearPaymentMethodStmt       *sql.Stmt
 	subscriptionCountLiveByPlanStmt          *sql.Stmt
@@ -1794,9 +1902,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		configOptionInsertStmt:                   q.configOptionInsertStmt,
 		configOptionListAllStmt:                  q.configOptionListAllStmt,
 		configOptionListByPlanStmt:               q.configOptionListByPlanStmt,
+		configOptionPriceDeleteByOptionStmt:      q.configOptionPriceDeleteByOptionStmt,
 		configOptionPriceInsertStmt:              q.configOptionPriceInsertStmt,
 		configOptionPriceListAllStmt:             q.configOptionPriceListAllStmt,
 		configOptionPriceListByPlanStmt:          q.configOptionPriceListByPlanStmt,
+		configOptionRetireStmt:                   q.configOptionRetireStmt,
+		configOptionUpdateStmt:                   q.configOptionUpdateStmt,
 		couponGetByCodeStmt:                      q.couponGetByCodeStmt,
 		couponGetByIDStmt:                        q.couponGetByIDStmt,
 		couponInsertStmt:                         q.couponInsertStmt,
@@ -1818,8 +1929,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
 		gatewaySubscriptionInsertStmt:            q.gatewaySubscriptionInsertStmt,
 		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
+		invoiceDraftDeleteStmt:                   q.invoiceDraftDeleteStmt,
+		invoiceDraftUpdateStmt:                   q.invoiceDraftUpdateStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
+		invoiceItemDeleteByInvoiceStmt:           q.invoiceItemDeleteByInvoiceStmt,
 		invoiceItemInsertStmt:                    q.invoiceItemInsertStmt,
 		invoiceItemListByInvoiceStmt:             q.invoiceItemListByInvoiceStmt,
 		invoiceListByCustomerStmt:                q.invoiceListByCustomerStmt,
@@ -1887,8 +2001,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planPriceInsertStmt:                      q.planPriceInsertStmt,
 		planPriceListAllStmt:                     q.planPriceListAllStmt,
 		planPriceListByPlanStmt:                  q.planPriceListByPlanStmt,
-		planPricesInUseStmt:                      q.planPricesInUseStmt,
 		planReturnStockStmt:                      q.planReturnStockStmt,
+		planTermsInUseStmt:                       q.planTermsInUseStmt,
 		planUpdateStmt:                           q.planUpdateStmt,
 		planUpgradeDeleteByPlanStmt:              q.planUpgradeDeleteByPlanStmt,
 		planUpgradeInsertStmt:                    q.planUpgradeInsertStmt,
@@ -1906,7 +2020,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recoveryCodeUseStmt:                      q.recoveryCodeUseStmt,
 		roleGetByNameStmt:                        q.roleGetByNameStmt,
 		roleInsertStmt:                           q.roleInsertStmt,
+		roleListStmt:                             q.roleListStmt,
 		rolePermissionInsertStmt:                 q.rolePermissionInsertStmt,
+		rolePermissionListStmt:                   q.rolePermissionListStmt,
 		scheduleRunInsertStmt:                    q.scheduleRunInsertStmt,
 		scheduleRunLatestStmt:                    q.scheduleRunLatestStmt,
 		serviceGetByIDStmt:                       q.serviceGetByIDStmt,
@@ -1927,6 +2043,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		settingInsertStmt:                        q.settingInsertStmt,
 		settingListStmt:                          q.settingListStmt,
 		settingUpdateStmt:                        q.settingUpdateStmt,
+		staffLastSignInListStmt:                  q.staffLastSignInListStmt,
+		staffListStmt:                            q.staffListStmt,
+		staffRoleListStmt:                        q.staffRoleListStmt,
+		staffSecondFactorListStmt:                q.staffSecondFactorListStmt,
 		subscriptionClaimPeriodStmt:              q.subscriptionClaimPeriodStmt,
 		subscriptionClearPaymentMethodStmt:       q.subscriptionClearPaymentMethodStmt,
 		subscriptionCountLiveByPlanStmt:          q.subscriptionCountLiveByPlanStmt,

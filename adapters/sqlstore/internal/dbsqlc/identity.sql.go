@@ -655,6 +655,33 @@ func (q *Queries) RoleInsert(ctx context.Context, name string) (int64, error) {
 	return result.LastInsertId()
 }
 
+const roleList = `-- name: RoleList :many
+SELECT id, name FROM roles ORDER BY name
+`
+
+func (q *Queries) RoleList(ctx context.Context) ([]Role, error) {
+	rows, err := q.query(ctx, q.roleListStmt, roleList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Role
+	for rows.Next() {
+		var i Role
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const rolePermissionInsert = `-- name: RolePermissionInsert :exec
 INSERT INTO role_permissions (role_id, permission_id) VALUES (?, ?)
 `
@@ -667,6 +694,41 @@ type RolePermissionInsertParams struct {
 func (q *Queries) RolePermissionInsert(ctx context.Context, arg RolePermissionInsertParams) error {
 	_, err := q.exec(ctx, q.rolePermissionInsertStmt, rolePermissionInsert, arg.RoleID, arg.PermissionID)
 	return err
+}
+
+const rolePermissionList = `-- name: RolePermissionList :many
+SELECT rp.role_id, p.name
+FROM role_permissions rp
+JOIN permissions p ON p.id = rp.permission_id
+ORDER BY rp.role_id, p.name
+`
+
+type RolePermissionListRow struct {
+	RoleID int64
+	Name   string
+}
+
+func (q *Queries) RolePermissionList(ctx context.Context) ([]RolePermissionListRow, error) {
+	rows, err := q.query(ctx, q.rolePermissionListStmt, rolePermissionList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RolePermissionListRow
+	for rows.Next() {
+		var i RolePermissionListRow
+		if err := rows.Scan(&i.RoleID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const sessionGetByID = `-- name: SessionGetByID :one
@@ -887,6 +949,163 @@ func (q *Queries) SessionTouch(ctx context.Context, arg SessionTouchParams) (int
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const staffLastSignInList = `-- name: StaffLastSignInList :many
+SELECT s.user_id, s.created_at
+FROM sessions s
+JOIN users u ON u.id = s.user_id
+WHERE u.role = 'admin' AND s.id = (SELECT MAX(l.id) FROM sessions l WHERE l.user_id = s.user_id)
+`
+
+type StaffLastSignInListRow struct {
+	UserID    int64
+	CreatedAt time.Time
+}
+
+// Each staff member's newest session: staff are never impersonated, so
+// every session of theirs is a sign-in.
+func (q *Queries) StaffLastSignInList(ctx context.Context) ([]StaffLastSignInListRow, error) {
+	rows, err := q.query(ctx, q.staffLastSignInListStmt, staffLastSignInList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StaffLastSignInListRow
+	for rows.Next() {
+		var i StaffLastSignInListRow
+		if err := rows.Scan(&i.UserID, &i.CreatedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const staffList = `-- name: StaffList :many
+
+SELECT u.id, u.email, u.status, u.created_at, p.name, u.password_hash <> '' AS password_set
+FROM users u
+JOIN profiles p ON p.user_id = u.id
+WHERE u.role = 'admin'
+ORDER BY u.id
+`
+
+type StaffListRow struct {
+	ID          int64
+	Email       string
+	Status      string
+	CreatedAt   time.Time
+	Name        string
+	PasswordSet bool
+}
+
+// The staff page lists every staff account with its roles, whatever their
+// number, in the six queries below: each returns one kind of fact for all
+// staff at once, and the store puts them together.
+// An invited member who has not yet set a password has an empty hash.
+func (q *Queries) StaffList(ctx context.Context) ([]StaffListRow, error) {
+	rows, err := q.query(ctx, q.staffListStmt, staffList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StaffListRow
+	for rows.Next() {
+		var i StaffListRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Status,
+			&i.CreatedAt,
+			&i.Name,
+			&i.PasswordSet,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const staffRoleList = `-- name: StaffRoleList :many
+SELECT ur.user_id, ur.role_id
+FROM user_roles ur
+JOIN users u ON u.id = ur.user_id
+JOIN roles r ON r.id = ur.role_id
+WHERE u.role = 'admin'
+ORDER BY ur.user_id, r.name
+`
+
+// Each member's roles by name, as the roles are listed.
+func (q *Queries) StaffRoleList(ctx context.Context) ([]UserRole, error) {
+	rows, err := q.query(ctx, q.staffRoleListStmt, staffRoleList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []UserRole
+	for rows.Next() {
+		var i UserRole
+		if err := rows.Scan(&i.UserID, &i.RoleID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const staffSecondFactorList = `-- name: StaffSecondFactorList :many
+SELECT t.user_id FROM totp_credentials t
+JOIN users u ON u.id = t.user_id
+WHERE u.role = 'admin' AND t.confirmed_at IS NOT NULL
+UNION
+SELECT k.user_id FROM passkeys k
+JOIN users u ON u.id = k.user_id
+WHERE u.role = 'admin'
+`
+
+// The staff who enrolled a second factor: a confirmed authenticator app
+// or a passkey.
+func (q *Queries) StaffSecondFactorList(ctx context.Context) ([]int64, error) {
+	rows, err := q.query(ctx, q.staffSecondFactorListStmt, staffSecondFactorList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var user_id int64
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const tOTPAdvanceStep = `-- name: TOTPAdvanceStep :execrows

@@ -11,6 +11,63 @@ import (
 	"time"
 )
 
+const invoiceDraftDelete = `-- name: InvoiceDraftDelete :execrows
+DELETE FROM invoices WHERE id = ? AND status = 'draft'
+`
+
+func (q *Queries) InvoiceDraftDelete(ctx context.Context, id int64) (int64, error) {
+	result, err := q.exec(ctx, q.invoiceDraftDeleteStmt, invoiceDraftDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const invoiceDraftUpdate = `-- name: InvoiceDraftUpdate :execrows
+UPDATE invoices SET
+    currency = ?, subtotal = ?, tax = ?, total = ?, tax_rate_ppm = ?, tax_name = ?,
+    tax_inclusive = ?, reverse_charge = ?, customer_json = ?, company_json = ?, due_at = ?
+WHERE id = ? AND status = 'draft'
+`
+
+type InvoiceDraftUpdateParams struct {
+	Currency      string
+	Subtotal      int64
+	Tax           int64
+	Total         int64
+	TaxRatePpm    int64
+	TaxName       string
+	TaxInclusive  bool
+	ReverseCharge bool
+	CustomerJson  string
+	CompanyJson   string
+	DueAt         sql.NullTime
+	ID            int64
+}
+
+// Only a draft's content changes; the status condition makes a draft that
+// was issued meanwhile match nothing.
+func (q *Queries) InvoiceDraftUpdate(ctx context.Context, arg InvoiceDraftUpdateParams) (int64, error) {
+	result, err := q.exec(ctx, q.invoiceDraftUpdateStmt, invoiceDraftUpdate,
+		arg.Currency,
+		arg.Subtotal,
+		arg.Tax,
+		arg.Total,
+		arg.TaxRatePpm,
+		arg.TaxName,
+		arg.TaxInclusive,
+		arg.ReverseCharge,
+		arg.CustomerJson,
+		arg.CompanyJson,
+		arg.DueAt,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const invoiceGetByID = `-- name: InvoiceGetByID :one
 SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE id = ?
 `
@@ -125,6 +182,15 @@ func (q *Queries) InvoiceInsert(ctx context.Context, arg InvoiceInsertParams) (i
 		return 0, err
 	}
 	return result.LastInsertId()
+}
+
+const invoiceItemDeleteByInvoice = `-- name: InvoiceItemDeleteByInvoice :exec
+DELETE FROM invoice_items WHERE invoice_id = ?
+`
+
+func (q *Queries) InvoiceItemDeleteByInvoice(ctx context.Context, invoiceID int64) error {
+	_, err := q.exec(ctx, q.invoiceItemDeleteByInvoiceStmt, invoiceItemDeleteByInvoice, invoiceID)
+	return err
 }
 
 const invoiceItemInsert = `-- name: InvoiceItemInsert :exec

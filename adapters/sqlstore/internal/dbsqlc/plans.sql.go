@@ -40,7 +40,7 @@ func (q *Queries) ConfigOptionInsert(ctx context.Context, arg ConfigOptionInsert
 }
 
 const configOptionListAll = `-- name: ConfigOptionListAll :many
-SELECT id, plan_id, code, name, unit, min_units, max_units FROM config_options ORDER BY plan_id, id
+SELECT id, plan_id, code, name, unit, min_units, max_units, retired_at FROM config_options WHERE retired_at IS NULL ORDER BY plan_id, id
 `
 
 func (q *Queries) ConfigOptionListAll(ctx context.Context) ([]ConfigOption, error) {
@@ -60,6 +60,7 @@ func (q *Queries) ConfigOptionListAll(ctx context.Context) ([]ConfigOption, erro
 			&i.Unit,
 			&i.MinUnits,
 			&i.MaxUnits,
+			&i.RetiredAt,
 		); err != nil {
 			return nil, err
 		}
@@ -75,7 +76,7 @@ func (q *Queries) ConfigOptionListAll(ctx context.Context) ([]ConfigOption, erro
 }
 
 const configOptionListByPlan = `-- name: ConfigOptionListByPlan :many
-SELECT id, plan_id, code, name, unit, min_units, max_units FROM config_options WHERE plan_id = ? ORDER BY id
+SELECT id, plan_id, code, name, unit, min_units, max_units, retired_at FROM config_options WHERE plan_id = ? AND retired_at IS NULL ORDER BY id
 `
 
 func (q *Queries) ConfigOptionListByPlan(ctx context.Context, planID int64) ([]ConfigOption, error) {
@@ -95,6 +96,7 @@ func (q *Queries) ConfigOptionListByPlan(ctx context.Context, planID int64) ([]C
 			&i.Unit,
 			&i.MinUnits,
 			&i.MaxUnits,
+			&i.RetiredAt,
 		); err != nil {
 			return nil, err
 		}
@@ -107,6 +109,15 @@ func (q *Queries) ConfigOptionListByPlan(ctx context.Context, planID int64) ([]C
 		return nil, err
 	}
 	return items, nil
+}
+
+const configOptionPriceDeleteByOption = `-- name: ConfigOptionPriceDeleteByOption :exec
+DELETE FROM config_option_prices WHERE option_id = ?
+`
+
+func (q *Queries) ConfigOptionPriceDeleteByOption(ctx context.Context, optionID int64) error {
+	_, err := q.exec(ctx, q.configOptionPriceDeleteByOptionStmt, configOptionPriceDeleteByOption, optionID)
+	return err
 }
 
 const configOptionPriceInsert = `-- name: ConfigOptionPriceInsert :exec
@@ -166,7 +177,7 @@ func (q *Queries) ConfigOptionPriceListAll(ctx context.Context) ([]ConfigOptionP
 const configOptionPriceListByPlan = `-- name: ConfigOptionPriceListByPlan :many
 SELECT op.id, op.option_id, op.currency, op.cycle, op.unit_amount FROM config_option_prices op
 JOIN config_options o ON o.id = op.option_id
-WHERE o.plan_id = ?
+WHERE o.plan_id = ? AND o.retired_at IS NULL
 ORDER BY op.id
 `
 
@@ -197,6 +208,49 @@ func (q *Queries) ConfigOptionPriceListByPlan(ctx context.Context, planID int64)
 		return nil, err
 	}
 	return items, nil
+}
+
+const configOptionRetire = `-- name: ConfigOptionRetire :exec
+UPDATE config_options SET retired_at = ? WHERE id = ? AND plan_id = ?
+`
+
+type ConfigOptionRetireParams struct {
+	RetiredAt sql.NullTime
+	ID        int64
+	PlanID    int64
+}
+
+// The row and its prices stay, so its id is never given to another option.
+func (q *Queries) ConfigOptionRetire(ctx context.Context, arg ConfigOptionRetireParams) error {
+	_, err := q.exec(ctx, q.configOptionRetireStmt, configOptionRetire, arg.RetiredAt, arg.ID, arg.PlanID)
+	return err
+}
+
+const configOptionUpdate = `-- name: ConfigOptionUpdate :exec
+UPDATE config_options SET name = ?, unit = ?, min_units = ?, max_units = ?
+WHERE id = ? AND plan_id = ?
+`
+
+type ConfigOptionUpdateParams struct {
+	Name     string
+	Unit     string
+	MinUnits int64
+	MaxUnits int64
+	ID       int64
+	PlanID   int64
+}
+
+// The code stays: panels are told options by it.
+func (q *Queries) ConfigOptionUpdate(ctx context.Context, arg ConfigOptionUpdateParams) error {
+	_, err := q.exec(ctx, q.configOptionUpdateStmt, configOptionUpdate,
+		arg.Name,
+		arg.Unit,
+		arg.MinUnits,
+		arg.MaxUnits,
+		arg.ID,
+		arg.PlanID,
+	)
+	return err
 }
 
 const planDecrementStock = `-- name: PlanDecrementStock :execrows
@@ -414,41 +468,6 @@ func (q *Queries) PlanPriceListByPlan(ctx context.Context, planID int64) ([]Plan
 	return items, nil
 }
 
-const planPricesInUse = `-- name: PlanPricesInUse :many
-SELECT DISTINCT currency, cycle FROM subscriptions
-WHERE plan_id = ? AND status IN ('pending', 'trialing', 'active', 'past_due', 'suspended', 'paused')
-`
-
-type PlanPricesInUseRow struct {
-	Currency string
-	Cycle    string
-}
-
-// The currency and cycle of every subscription still billed on the plan:
-// a price they renew at must not disappear.
-func (q *Queries) PlanPricesInUse(ctx context.Context, planID int64) ([]PlanPricesInUseRow, error) {
-	rows, err := q.query(ctx, q.planPricesInUseStmt, planPricesInUse, planID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []PlanPricesInUseRow
-	for rows.Next() {
-		var i PlanPricesInUseRow
-		if err := rows.Scan(&i.Currency, &i.Cycle); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const planReturnStock = `-- name: PlanReturnStock :exec
 UPDATE plans SET stock = stock + 1, updated_at = ? WHERE id = ? AND stock IS NOT NULL
 `
@@ -461,6 +480,42 @@ type PlanReturnStockParams struct {
 func (q *Queries) PlanReturnStock(ctx context.Context, arg PlanReturnStockParams) error {
 	_, err := q.exec(ctx, q.planReturnStockStmt, planReturnStock, arg.UpdatedAt, arg.ID)
 	return err
+}
+
+const planTermsInUse = `-- name: PlanTermsInUse :many
+SELECT DISTINCT currency, cycle, options_json FROM subscriptions
+WHERE plan_id = ? AND status IN ('pending', 'trialing', 'active', 'past_due', 'suspended', 'paused')
+`
+
+type PlanTermsInUseRow struct {
+	Currency    string
+	Cycle       string
+	OptionsJson string
+}
+
+// What every subscription still billed on the plan renews at: a price or
+// an option they hold must not disappear.
+func (q *Queries) PlanTermsInUse(ctx context.Context, planID int64) ([]PlanTermsInUseRow, error) {
+	rows, err := q.query(ctx, q.planTermsInUseStmt, planTermsInUse, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanTermsInUseRow
+	for rows.Next() {
+		var i PlanTermsInUseRow
+		if err := rows.Scan(&i.Currency, &i.Cycle, &i.OptionsJson); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const planUpdate = `-- name: PlanUpdate :execrows

@@ -55,13 +55,14 @@ type BandwidthUsage struct {
 }
 
 type ConfigOption struct {
-	ID       int64
-	PlanID   int64
-	Code     string
-	Name     string
-	Unit     string
-	MinUnits int64
-	MaxUnits int64
+	ID        int64
+	PlanID    int64
+	Code      string
+	Name      string
+	Unit      string
+	MinUnits  int64
+	MaxUnits  int64
+	RetiredAt sql.NullTime
 }
 
 type ConfigOptionPrice struct {

@@ -1,9 +1,9 @@
 import type { Invoice } from '../api/billing'
 
-/** An invoice's number, or its id while it has none (numbering can wait for payment). */
-export function invoiceLabel(inv: Pick<Invoice, 'id' | 'number'>): string {
-  return inv.number || `invoice #${inv.id}`
+/** An invoice's number, or its id while it has none (a draft, or numbering that waits for payment). */
+export function invoiceLabel(inv: Pick<Invoice, 'id' | 'number'> & { status?: string }): string {
+  return inv.number || `${inv.status === 'draft' ? 'draft' : 'invoice'} #${inv.id}`
 }
 
 /** What staff can do to one invoice from the customer page. */
-export type InvoiceAction = 'payment' | 'refund' | 'void'
+export type InvoiceAction = 'payment' | 'refund' | 'void' | 'issue' | 'delete'

@@ -183,6 +183,16 @@ export interface ManualInvoice {
   /** RFC 3339. */
   due_at: string
   lines: ManualInvoiceLine[]
+  /** Save for staff to edit and issue later: no number, not sent, not shown to the customer. */
+  draft?: boolean
+}
+
+/** A draft invoice's new content; its lines are replaced whole. */
+export interface DraftInvoiceEdit {
+  currency: string
+  /** RFC 3339; absent, the invoice is due on the day it is issued. */
+  due_at?: string
+  lines: ManualInvoiceLine[]
 }
 
 export type PaymentKind = 'bank_transfer' | 'cash' | 'cheque' | 'other'
@@ -192,6 +202,16 @@ export interface ReceivedPayment {
   amount: string
   method: PaymentKind
   reference: string
+  /** When the money arrived (RFC 3339), not in the future; left out for now. */
+  received_at?: string
+}
+
+/** Money staff sent back by hand against payments recorded by hand; a second one with the same method and reference is refused. */
+export interface ManualRefund {
+  amount: string
+  method: PaymentKind
+  reference: string
+  reason: string
 }
 
 // ---- plans and panels
@@ -225,6 +245,19 @@ export interface NewPrice {
   setup_fee?: string
 }
 
+/** A plan's configurable option; in an edit, one with an id is that option changed in place, one without is new, one left out is retired. */
+export interface NewOption {
+  id?: number
+  /** How panels know the option; an existing option keeps its code. */
+  code: string
+  name: string
+  unit?: string
+  min_units: number
+  max_units: number
+  /** Per unit per cycle; options have no setup fee. */
+  prices: Omit<NewPrice, 'setup_fee'>[]
+}
+
 export interface NewPlan {
   code: string
   name: string
@@ -235,6 +268,7 @@ export interface NewPlan {
   trial_days?: number
   features?: Record<string, string>
   prices: NewPrice[]
+  options?: NewOption[]
 }
 
 // ---- coupons
@@ -367,7 +401,13 @@ export const admin = {
   recordPayment: (id: number, p: ReceivedPayment) => api.post<Invoice>(`/admin/invoices/${id}/payments`, p),
   /** Refunds through the gateway that took the payment; returns the credit note. */
   refund: (id: number, amount: string, reason: string) => api.post<Invoice>(`/admin/invoices/${id}/refund`, { amount, reason }),
+  /** Records money staff sent back by hand; no gateway is called. Returns the credit note. */
+  refundManual: (id: number, r: ManualRefund) => api.post<Invoice>(`/admin/invoices/${id}/manual-refunds`, r),
   voidInvoice: (id: number) => api.post<Invoice>(`/admin/invoices/${id}/void`),
+  editDraft: (id: number, d: DraftInvoiceEdit) => api.put<Invoice>(`/admin/invoices/${id}`, d),
+  /** Numbers and emails a draft and applies the customer's credit. */
+  issueDraft: (id: number) => api.post<Invoice>(`/admin/invoices/${id}/issue`),
+  deleteDraft: (id: number) => api.delete(`/admin/invoices/${id}`),
 
   pendingOrders: () =>
     api.get<{ subscriptions: AdminSubscription[] }>('/admin/orders/pending').then((r) => r.subscriptions),
