@@ -125,7 +125,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, m Meta
 
 // ResetPassword follows a reset link: it sets the new password and ends
 // every session of the account, since whoever held them may be the reason
-// for the reset.
+// for the reset. The link was mailed to the account's address, so
+// following it proves the address as a verification link would: an
+// invited staff member, who sets their first password this way, can
+// then sign in.
 func (s *Service) ResetPassword(ctx context.Context, token, password string, m Meta) error {
 	if err := ValidatePassword(password); err != nil {
 		return err
@@ -141,6 +144,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, m M
 			return err
 		}
 		if err := tx.SetPasswordHash(ctx, tok.UserID, hash, now); err != nil {
+			return err
+		}
+		if _, err := tx.MarkEmailVerified(ctx, tok.UserID, now); err != nil {
 			return err
 		}
 		if _, err := tx.RevokeOtherSessions(ctx, tok.UserID, 0, now); err != nil {
@@ -227,20 +233,30 @@ func (s *Service) StopImpersonation(ctx context.Context, a *Authenticated, m Met
 	})
 }
 
-// SetUserStatus suspends, bans or reactivates an account: an admin action
-// that needs the settings permission, audited with before and after. A
-// banned or suspended account's sessions end at once.
+// SetUserStatus suspends, bans or reactivates an account: an admin action,
+// audited with before and after. A banned or suspended account's sessions
+// end at once. A customer's status needs the settings permission; a staff
+// member's is a staff change (it takes their permissions away), which
+// needs staff.write like granting a role. Nobody changes their own status,
+// which could only lock them out.
 func (s *Service) SetUserStatus(ctx context.Context, admin *Authenticated, userID int64, status UserStatus, m Meta) error {
 	if !status.Valid() {
 		return platform.Invalid("status", "unknown account status %q", status)
 	}
-	if err := Authorize(admin.Actor(), ActionWrite, KindUser, userID); err != nil {
-		return err
+	if userID == admin.User.ID {
+		return platform.Errorf(platform.EFORBIDDEN, "you cannot change your own account's status")
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
 		u, err := tx.GetUser(ctx, userID)
 		if err != nil {
+			return err
+		}
+		action := ActionWrite
+		if u.Role == RoleAdmin {
+			action = ActionGrant
+		}
+		if err := Authorize(admin.Actor(), action, KindUser, userID); err != nil {
 			return err
 		}
 		if err := tx.SetUserStatus(ctx, userID, status, now); err != nil {

@@ -293,12 +293,14 @@ func (r ownedRule) decide(a Actor, act Action, kind ResourceKind, owner int64) e
 }
 
 // userRule is the ownedRule part of userPolicy. Changing another user's
-// account (profile, status: suspend, ban) and their role or permissions
-// needs settings.write, the closest permission there is.
+// account (profile, status: suspend, ban) needs settings.write; changing
+// who the staff are and what they may do (roles, invitations) needs
+// staff.write, so that running the shop's settings does not by itself let
+// anyone hand out permissions.
 var userRule = ownedRule{
 	owner: []Action{ActionRead, ActionWrite},
 	staff: map[Action]Permission{
-		ActionRead: anyStaff, ActionWrite: PermSettingsWrite, ActionGrant: PermSettingsWrite,
+		ActionRead: anyStaff, ActionWrite: PermSettingsWrite, ActionGrant: PermStaffWrite,
 		ActionImpersonate: PermCustomersImpersonate,
 	},
 	notInImpersonation: []Action{ActionWrite},

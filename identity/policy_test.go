@@ -143,9 +143,9 @@ func TestAuthorize(t *testing.T) {
 		{"admin without perms", adminNoPerms, ActionWrite, KindSettings, 0, forbidden, "settings.write"},
 		{"admin without perms", adminNoPerms, ActionRead, KindAuditLog, 0, forbidden, "audit.read"},
 		{"admin without perms", adminNoPerms, ActionWrite, KindUser, custID, forbidden, "settings.write"},
-		{"admin without perms", adminNoPerms, ActionGrant, KindUser, custID, forbidden, "settings.write"},
+		{"admin without perms", adminNoPerms, ActionGrant, KindUser, custID, forbidden, "staff.write"},
 		{"admin without perms", adminNoPerms, ActionImpersonate, KindUser, custID, forbidden, "customers.impersonate"},
-		{"admin without perms", adminNoPerms, ActionGrant, KindUser, adminID, forbidden, "settings.write"},
+		{"admin without perms", adminNoPerms, ActionGrant, KindUser, adminID, forbidden, "staff.write"},
 
 		// An admin without a second factor has no staff capability, but
 		// reaches their own account pages to enrol one.

@@ -96,11 +96,14 @@ func (s *Service) saveProfile(ctx context.Context, a *Authenticated, userID int6
 
 // GrantRole gives a staff member a role (a named set of permissions); a
 // permission change is audited with the permissions before and after.
+// Nobody grants themselves a role: that would let an admin raise their
+// own permissions.
 func (s *Service) GrantRole(ctx context.Context, admin *Authenticated, userID int64, role string, perms []Permission, m Meta) error {
 	return s.changeRole(ctx, admin, userID, role, perms, true, m)
 }
 
-// RevokeRole takes a role from a staff member.
+// RevokeRole takes a role from a staff member. An admin may give up a role
+// of their own, but not the last one that lets them manage staff.
 func (s *Service) RevokeRole(ctx context.Context, admin *Authenticated, userID int64, role string, m Meta) error {
 	return s.changeRole(ctx, admin, userID, role, nil, false, m)
 }
@@ -117,8 +120,8 @@ func (s *Service) changeRole(ctx context.Context, admin *Authenticated, userID i
 			return platform.Invalid("permissions", "unknown permission %q", p)
 		}
 	}
-	if userID == admin.User.ID {
-		return platform.Errorf(platform.EFORBIDDEN, "staff cannot change their own permissions")
+	if grant && userID == admin.User.ID {
+		return platform.Errorf(platform.EFORBIDDEN, "staff cannot grant themselves permissions")
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
@@ -145,6 +148,9 @@ func (s *Service) changeRole(ctx context.Context, admin *Authenticated, userID i
 		}
 		after, err := tx.GetUser(ctx, userID)
 		if err != nil {
+			return err
+		}
+		if err := checkOwnStaffAccess(admin, after); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, admin.User.ID, admin.Session.ImpersonatorID, action, "user", userID, m,

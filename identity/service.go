@@ -144,10 +144,7 @@ func (s *Service) Register(ctx context.Context, r Registration, m Meta) (*User, 
 	}
 	u := &User{Email: email, Role: RoleCustomer, Status: UserActive, CreatedAt: now}
 	err = s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.CreateUser(ctx, u, hash, r.Profile); err != nil {
-			if platform.ErrorCode(err) == platform.ECONFLICT {
-				return &platform.Error{Code: platform.ECONFLICT, Field: "email", Message: "an account with this email already exists"}
-			}
+		if err := createAccount(ctx, tx, u, hash, r.Profile); err != nil {
 			return err
 		}
 		if err := s.sendLink(ctx, tx, u, PurposeVerifyEmail, r.Next, now); err != nil {
@@ -295,7 +292,7 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*L
 	if err != nil {
 		return nil, err
 	}
-	ok, rehash, err := VerifyPassword(hash, password)
+	ok, rehash, err := checkPassword(hash, password)
 	if err != nil {
 		return nil, err
 	}
@@ -327,6 +324,18 @@ func (s *Service) Login(ctx context.Context, email, password string, m Meta) (*L
 	}
 	res.SecondFactorRequired = enrolled
 	return res, nil
+}
+
+// checkPassword verifies a login's password against the stored hash. An
+// account without a password (an invitation not yet accepted) matches
+// none, after as long as a real check takes, so that timing does not tell
+// such accounts apart.
+func checkPassword(hash, password string) (ok, rehash bool, err error) {
+	if hash == NoPassword {
+		DummyVerifyPassword(password)
+		return false, false, nil
+	}
+	return VerifyPassword(hash, password)
 }
 
 // failedLogin records a refused login and returns the error to show.

@@ -485,7 +485,7 @@ func TestProfileAndStaffFields(t *testing.T) {
 
 func TestGrantAndRevokeRoleAudited(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
-		boss := h.staff(t, "boss@example.com", identity.PermSettingsWrite)
+		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite)
 		h.passTOTP(t, boss)
 		newbie := h.staff(t, "newbie@example.com")
 		mustOK(t, h.svc.GrantRole(ctx, boss, newbie.User.ID, "billing", []identity.Permission{identity.PermBillingRefund}, meta))

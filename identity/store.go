@@ -32,6 +32,11 @@ type Store interface {
 	EnsureRole(ctx context.Context, name string, perms []Permission) (int64, error)
 	AssignRole(ctx context.Context, userID, roleID int64) error
 	RemoveRole(ctx context.Context, userID, roleID int64) error
+	// ListRoles returns every staff role with its permissions, by name.
+	ListRoles(ctx context.Context) ([]StaffRole, error)
+	// ListStaff returns every staff account with its roles, oldest first,
+	// in a number of queries that does not grow with the staff.
+	ListStaff(ctx context.Context) ([]StaffMember, error)
 
 	CreateOneTimeToken(ctx context.Context, t *OneTimeToken) error
 	GetOneTimeToken(ctx context.Context, hash []byte) (*OneTimeToken, error)

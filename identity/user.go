@@ -33,13 +33,16 @@ const (
 	PermServicesProvision    Permission = "services.provision"
 	PermInvoicesWrite        Permission = "invoices.write"
 	PermAuditRead            Permission = "audit.read"
+	// PermStaffWrite manages the staff: inviting them, granting and
+	// revoking their roles, suspending them.
+	PermStaffWrite Permission = "staff.write"
 )
 
 // AllPermissions returns every staff permission, for grant forms.
 func AllPermissions() []Permission {
 	return []Permission{
 		PermBillingRefund, PermServicesTerminate, PermCustomersImpersonate,
-		PermSettingsWrite, PermServicesProvision, PermInvoicesWrite, PermAuditRead,
+		PermSettingsWrite, PermServicesProvision, PermInvoicesWrite, PermAuditRead, PermStaffWrite,
 	}
 }
 

@@ -139,4 +139,5 @@ func (s *Server) registerProfile() {
 	}, func(ctx context.Context, in *roleRevokeInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RevokeRole(ctx, principalFrom(ctx).auth, in.ID, in.Role, s.meta(in.r)))
 	})
+	s.registerStaff()
 }

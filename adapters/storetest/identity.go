@@ -22,6 +22,7 @@ func RunIdentity(t *testing.T, open func(t *testing.T) identity.Store) {
 	}{
 		{"Users", testUsers},
 		{"RolesAndPermissions", testRoles},
+		{"StaffListing", testStaffListing},
 		{"OneTimeTokensOnce", testOneTimeTokens},
 		{"TOTPStepOnce", testTOTP},
 		{"RecoveryCodesOnce", testRecoveryCodes},

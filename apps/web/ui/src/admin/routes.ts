@@ -24,6 +24,7 @@ export const adminRoutes: RouteRecordRaw[] = [
   },
   { path: '/announcements', name: 'announcements', component: () => import('./AnnouncementsPage.vue'), meta: { nav: 'Announcements' } },
   { path: '/settings', name: 'settings', component: () => import('./SettingsPage.vue'), meta: { nav: 'Settings' } },
+  { path: '/staff', name: 'staff', component: () => import('./StaffPage.vue'), meta: { nav: 'Staff' } },
   { path: '/automation', name: 'automation', component: () => import('./AutomationPage.vue'), meta: { nav: 'Automation' } },
   { path: '/audit', name: 'audit', component: () => import('./AuditPage.vue'), meta: { nav: 'Audit log' } },
   { path: '/security', name: 'security', component: () => import('../auth/SecurityPage.vue'), meta: { nav: 'Security' } },
