@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/jobqueue"
 	"ezscale.cloud/platform/provisioning"
@@ -125,7 +126,7 @@ func permitted(ctx context.Context, perm identity.Permission) error {
 // their provisioning log, and the actions staff take on them.
 func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.Store, queue Queue, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "automation-status", Method: http.MethodGet, Path: adminPrefix + "automation", Tags: []string{"admin"},
 		Summary: "Scheduled runs, queue size and dead-lettered jobs", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*automationOutput, error) {
@@ -144,7 +145,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "retry-job", Method: http.MethodPost, Path: adminPrefix + "jobs/{id}/retry", Tags: []string{"admin"},
 		Summary: "Give a dead-lettered job a fresh set of attempts", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
@@ -155,7 +156,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 			},
 		}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-list-services", Method: http.MethodGet, Path: adminPrefix + "services", Tags: []string{"admin"},
 		Summary: "List services, e.g. the orders waiting for hardware", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *serviceFilterInput) (*servicesOutput, error) {
@@ -167,7 +168,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return servicesOut(list, true), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-log", Method: http.MethodGet, Path: adminPrefix + "services/{id}/log", Tags: []string{"admin"},
 		Summary: "A service's panel calls, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*logOutput, error) {
@@ -183,7 +184,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-action", Method: http.MethodPost, Path: adminPrefix + "services/{id}/actions", Tags: []string{"admin"},
 		Summary: "Provision, suspend, unsuspend, terminate or re-plan a service", DefaultStatus: http.StatusAccepted,
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -197,7 +198,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return nil, apiError(s.log, m.Request(ctx, principalFrom(ctx).user.ID, in.ID, provisioning.AdminAction(in.Body.Action), in.Body.Reason))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "assign-hardware", Method: http.MethodPost, Path: adminPrefix + "services/{id}/hardware", Tags: []string{"admin"},
 		Summary: "Assign a free dedicated server to an order waiting for hardware", DefaultStatus: http.StatusAccepted,
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -207,14 +208,14 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return nil, apiError(s.log, m.AssignHardware(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.HardwareID))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "test-panel", Method: http.MethodPost, Path: adminPrefix + "panels/{platform}/test", Tags: []string{"admin"},
 		Summary: "Check that a panel answers and accepts our credentials", DefaultStatus: http.StatusNoContent,
 		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *platformInput) (*struct{}, error) {
 		return nil, apiError(s.log, m.TestPanel(ctx, provisioning.Platform(in.Platform)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "plan-panels", Method: http.MethodGet, Path: adminPrefix + "plans/panels", Tags: []string{"admin"},
 		Summary: "Which panel and panel plan each plan provisions on", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*planPanelsOutput, error) {
@@ -229,7 +230,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "set-plan-panel", Method: http.MethodPut, Path: adminPrefix + "plans/{id}/panel", Tags: []string{"admin"},
 		Summary: "Say which panel and panel plan a plan provisions on", DefaultStatus: http.StatusNoContent,
 		Middlewares: huma.Middlewares{s.guard(staff)},
