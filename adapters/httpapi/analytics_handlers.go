@@ -119,7 +119,7 @@ func rangeOf(from, to time.Time, clock platform.Clock) (time.Time, time.Time, er
 		from = to.AddDate(0, 0, -30)
 	}
 	if !from.Before(to) {
-		return from, to, platform.Invalid("from", "the range must start before it ends")
+		return from, to, platform.Invalid("query.from", "the range must start before it ends")
 	}
 	return from, to, nil
 }
@@ -139,7 +139,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		points, err := b.RevenueSeries(ctx, from, to, billing.Interval(in.Interval), rates)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err)) // the range and interval are query parameters
 		}
 		out := &revenueOutput{}
 		out.Body.Currency, out.Body.Interval, out.Body.Points = rates.Base, in.Interval, make([]revenuePointBody, 0, len(points))
@@ -175,7 +175,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		activity, err := b.PlanActivities(ctx, from, to)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err))
 		}
 		out := &planActivityOutput{}
 		out.Body.Plans = make([]planActivityBody, 0, len(activity))
@@ -195,7 +195,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		m, err := b.Metrics(ctx, from, to, rates)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err))
 		}
 		out := &analyticsOutput{}
 		o := &out.Body
