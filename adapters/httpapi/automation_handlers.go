@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -51,6 +52,9 @@ type serviceFilterInput struct {
 	CustomerID    int64  `query:"customer_id"`
 	Status        string `query:"status" enum:"pending,provisioning,active,suspended,terminated,failed,"`
 	NeedsHardware bool   `query:"needs_hardware" doc:"Only orders waiting for staff to assign a dedicated server."`
+	Platform      string `query:"platform" enum:"virtfusion,pterodactyl,synergycp,enhance,sandbox,"`
+	Q             string `query:"q" maxLength:"191" doc:"Part of the host name, an IP address or the panel's id."`
+	BeforeID      int64  `query:"before_id" doc:"Continue after the last service of the previous page."`
 }
 
 type serviceActionInput struct {
@@ -158,10 +162,13 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 	})
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-list-services", Method: http.MethodGet, Path: adminPrefix + "services", Tags: []string{"admin"},
-		Summary: "List services, e.g. the orders waiting for hardware", Middlewares: huma.Middlewares{s.guard(staff)},
+		Summary:     "Find services, e.g. the orders waiting for hardware, newest first",
+		Description: fmt.Sprintf("One page of %d; a shorter page is the last.", provisioning.ServicePageSize),
+		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *serviceFilterInput) (*servicesOutput, error) {
-		list, err := store.ListServices(ctx, provisioning.ServiceFilter{
-			CustomerID: in.CustomerID, Status: provisioning.ServiceStatus(in.Status), NeedsHardware: in.NeedsHardware,
+		list, err := store.SearchServices(ctx, provisioning.ServiceSearch{
+			ServiceFilter: provisioning.ServiceFilter{CustomerID: in.CustomerID, Status: provisioning.ServiceStatus(in.Status), NeedsHardware: in.NeedsHardware},
+			Platform:      provisioning.Platform(in.Platform), Text: in.Q, BeforeID: in.BeforeID,
 		})
 		if err != nil {
 			return nil, apiError(s.log, err)
