@@ -23,6 +23,9 @@ type Store interface {
 	ServiceForSubscription(ctx context.Context, subscriptionID int64) (*Service, error)
 	UpdateService(ctx context.Context, s *Service) error
 	ListServices(ctx context.Context, f ServiceFilter) ([]*Service, error)
+	// SearchServices returns one page of ServicePageSize services matching
+	// q, newest first.
+	SearchServices(ctx context.Context, q ServiceSearch) ([]*Service, error)
 	// GetProduct returns how a plan is provisioned; ENOTFOUND when the
 	// plan has no panel mapping.
 	GetProduct(ctx context.Context, planID int64) (*Product, error)
@@ -43,6 +46,20 @@ type ServiceFilter struct {
 	CustomerID    int64
 	Status        ServiceStatus
 	NeedsHardware bool
+}
+
+// ServicePageSize is how many services one page of SearchServices holds.
+const ServicePageSize = 50
+
+// ServiceSearch is the staff's service list: the filter, the panel, text
+// found in the host name, an address or the panel's id, and the page after
+// the service BeforeID (0 for the first page). Zero fields match
+// everything.
+type ServiceSearch struct {
+	ServiceFilter
+	Platform Platform
+	Text     string
+	BeforeID int64
 }
 
 // Billing is what provisioning reads from billing to build a panel

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -121,7 +122,7 @@ type tokenCreateOutput struct {
 
 func (s *Server) registerAccount() {
 	session := access{}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-sessions", Method: http.MethodGet, Path: APIPrefix + "/account/sessions", Tags: []string{"account"},
 		Summary: "List your live sessions", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{}) (*sessionsOutput, error) {
@@ -132,13 +133,13 @@ func (s *Server) registerAccount() {
 		}
 		return sessionsOut(list, p.auth.Session.ID), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "revoke-session", Method: http.MethodDelete, Path: APIPrefix + "/account/sessions/{id}", Tags: []string{"account"},
 		Summary: "Log out one of your sessions", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RevokeSession(ctx, principalFrom(ctx).auth, in.ID, s.meta(in.r)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "revoke-other-sessions", Method: http.MethodPost, Path: APIPrefix + "/account/sessions/revoke-others", Tags: []string{"account"},
 		Summary: "Log out everywhere else", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{ request }) (*revokedOutput, error) {
@@ -150,14 +151,14 @@ func (s *Server) registerAccount() {
 		out.Body.Revoked = n
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "change-password", Method: http.MethodPost, Path: APIPrefix + "/account/password", Tags: []string{"account"},
 		Summary: "Change your password", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *passwordChangeInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.ChangePassword(ctx, principalFrom(ctx).auth, in.Body.CurrentPassword, in.Body.NewPassword, s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "totp-begin", Method: http.MethodPost, Path: APIPrefix + "/account/second-factor/totp", Tags: []string{"account"},
 		Summary: "Start setting up an authenticator app", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{}) (*totpBeginOutput, error) {
@@ -169,7 +170,7 @@ func (s *Server) registerAccount() {
 		out.Body.Secret, out.Body.OTPAuthURL = secret, url
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "totp-confirm", Method: http.MethodPost, Path: APIPrefix + "/account/second-factor/totp/confirm", Tags: []string{"account"},
 		Summary: "Finish setting up an authenticator app with its first code", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *codeInput) (*totpConfirmOutput, error) {
@@ -182,14 +183,14 @@ func (s *Server) registerAccount() {
 		out.Body.RecoveryCodes = codes
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "totp-remove", Method: http.MethodDelete, Path: APIPrefix + "/account/second-factor/totp", Tags: []string{"account"},
 		Summary: "Remove the authenticator app", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{ request }) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RemoveTOTP(ctx, principalFrom(ctx).auth, s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-tokens", Method: http.MethodGet, Path: APIPrefix + "/account/tokens", Tags: []string{"account"},
 		Summary: "List your API tokens", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{}) (*tokensOutput, error) {
@@ -204,7 +205,7 @@ func (s *Server) registerAccount() {
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-token", Method: http.MethodPost, Path: APIPrefix + "/account/tokens", Tags: []string{"account"},
 		Summary: "Create an API token", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *tokenCreateInput) (*tokenCreateOutput, error) {
@@ -216,7 +217,7 @@ func (s *Server) registerAccount() {
 		out.Body.Token, out.Body.Metadata = plain, tokenOut(tok)
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "revoke-token", Method: http.MethodDelete, Path: APIPrefix + "/account/tokens/{id}", Tags: []string{"account"},
 		Summary: "Revoke an API token", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {

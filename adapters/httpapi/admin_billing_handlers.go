@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -302,7 +303,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 	change := func(ctx context.Context, rq request, c staffChange) error {
 		return s.applyStaffChange(ctx, rq, audit, clock, c)
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-list-plans", Method: http.MethodGet, Path: adminPrefix + "plans", Tags: []string{"admin"},
 		Summary: "Every plan, hidden and archived ones too", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*plansOutput, error) {
@@ -317,7 +318,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-plan", Method: http.MethodPost, Path: adminPrefix + "plans", Tags: []string{"admin"},
 		Summary: "Add a plan to the catalog", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *createPlanInput) (*struct{ Body planBody }, error) {
@@ -332,7 +333,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return &struct{ Body planBody }{Body: planOut(p)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "update-plan", Method: http.MethodPut, Path: adminPrefix + "plans/{id}", Tags: []string{"admin"},
 		Summary: "Edit a plan", Description: "Its code and type stay. New prices apply to renewals from now on. Options are edited in place by id, added or retired; a price, an option or a unit count that subscribers renew at cannot be removed.",
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -361,7 +362,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return &struct{ Body planBody }{Body: adminPlanOut(p)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-coupon", Method: http.MethodPost, Path: adminPrefix + "coupons", Tags: []string{"admin"},
 		Summary: "Create a coupon", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *createCouponInput) (*createdOutput, error) {
@@ -378,7 +379,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		out.Body.ID = c.ID
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-coupons", Method: http.MethodGet, Path: adminPrefix + "coupons", Tags: []string{"admin"},
 		Summary: "Every coupon, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*couponsOutput, error) {
@@ -393,7 +394,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "set-coupon-active", Method: http.MethodPut, Path: adminPrefix + "coupons/{id}/active", Tags: []string{"admin"},
 		Summary: "Retire a coupon, or bring it back", Description: "A retired coupon keeps the discounts it already gave; new orders cannot use it.",
 		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
@@ -407,7 +408,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return &struct{}{}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "pending-orders", Method: http.MethodGet, Path: adminPrefix + "orders/pending", Tags: []string{"admin"},
 		Summary: "Orders placed but not paid, oldest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*subscriptionsOutput, error) {
@@ -421,7 +422,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "search-customers", Method: http.MethodGet, Path: adminPrefix + "customers", Tags: []string{"admin"},
 		Summary: "Find customers by email, name or company, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerSearchInput) (*customersOutput, error) {
@@ -437,7 +438,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-customer", Method: http.MethodGet, Path: adminPrefix + "customers/{id}", Tags: []string{"admin"},
 		Summary: "A customer's billing details and subscriptions", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerIDInput) (*customerDetailOutput, error) {
@@ -456,7 +457,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-customer-invoices", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/invoices", Tags: []string{"admin"},
 		Summary: "A customer's invoices and credit notes", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerIDInput) (*invoicesOutput, error) {
@@ -466,7 +467,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		return invoicesOut(invs), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-invoice", Method: http.MethodGet, Path: adminPrefix + "invoices/{id}", Tags: []string{"admin"},
 		Summary: "Any invoice or credit note with its lines", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
@@ -477,7 +478,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
 	})
 	if pdfs != nil {
-		huma.Register(s.api, huma.Operation{
+		humaop.Register(s.api, huma.Operation{
 			OperationID: "admin-invoice-pdf", Method: http.MethodGet, Path: adminPrefix + "invoices/{id}/pdf", Tags: []string{"admin"},
 			Summary: "Any invoice as the customer's PDF", Middlewares: huma.Middlewares{s.guard(staff)},
 			Responses: map[string]*huma.Response{"200": {Description: "The PDF", Content: map[string]*huma.MediaType{"application/pdf": {}}}},
@@ -489,7 +490,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 			return s.pdfDownload(ctx, pdfs, inv)
 		})
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-manual-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices", Tags: []string{"admin"},
 		Summary: "Invoice a customer for something outside a plan", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *manualInvoiceInput) (*struct{ Body invoiceBody }, error) {
@@ -533,7 +534,7 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 		}
 		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "record-payment", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/payments", Tags: []string{"admin"},
 		Summary: "Record a bank transfer or other payment received outside a gateway", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *markPaidInput) (*struct{ Body invoiceBody }, error) {
@@ -546,7 +547,7 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 				Amount: amount, Method: in.Body.Method, ReceivedAt: in.Body.ReceivedAt})
 		})
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "void-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/void", Tags: []string{"admin"},
 		Summary: "Void an unpaid invoice", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
@@ -554,7 +555,7 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 			return b.VoidInvoice(ctx, in.ID)
 		})
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "refund-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/refund", Tags: []string{"admin"},
 		Summary: "Refund part or all of a paid invoice; returns the credit note", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *refundInput) (*struct{ Body invoiceBody }, error) {

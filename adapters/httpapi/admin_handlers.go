@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -71,7 +72,7 @@ func (s *Server) adminCookie() string { return s.cfg.CookieName + "_admin" }
 
 func (s *Server) registerAdmin() {
 	staff := access{staff: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "set-user-status", Method: http.MethodPut, Path: adminPrefix + "users/{id}/status", Tags: []string{"admin"},
 		Summary: "Suspend, ban or reactivate an account", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *statusInput) (*struct{}, error) {
@@ -82,7 +83,7 @@ func (s *Server) registerAdmin() {
 		return nil, apiError(s.log, s.id.SetUserStatus(ctx, p.auth, in.ID, identity.UserStatus(in.Body.Status), s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-user-sessions", Method: http.MethodGet, Path: adminPrefix + "users/{id}/sessions", Tags: []string{"admin"},
 		Summary: "List a user's live sessions", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*sessionsOutput, error) {
@@ -92,14 +93,14 @@ func (s *Server) registerAdmin() {
 		}
 		return sessionsOut(list, 0), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "revoke-user-session", Method: http.MethodDelete, Path: adminPrefix + "users/{id}/sessions/{session}", Tags: []string{"admin"},
 		Summary: "Log a user out of one session", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *userSessionInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RevokeUserSession(ctx, principalFrom(ctx).auth, in.ID, in.Session, s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "impersonate", Method: http.MethodPost, Path: adminPrefix + "customers/{id}/impersonate", Tags: []string{"admin"},
 		Summary: "Act as a customer", Middlewares: huma.Middlewares{s.guard(access{staff: true})},
 	}, func(ctx context.Context, in *idInput) (*impersonateOutput, error) {
@@ -123,7 +124,7 @@ func (s *Server) registerAdmin() {
 		return out, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "stop-impersonating", Method: http.MethodPost, Path: APIPrefix + "/auth/impersonation/stop", Tags: []string{"auth"},
 		Summary: "Stop acting as a customer and return to the staff session", Middlewares: huma.Middlewares{s.guard(access{pendingOK: true})},
 	}, func(ctx context.Context, in *struct{ request }) (*impersonateOutput, error) {
@@ -141,7 +142,7 @@ func (s *Server) registerAdmin() {
 		}}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-audit", Method: http.MethodGet, Path: adminPrefix + "audit", Tags: []string{"admin"},
 		Summary: "Read the audit log", Middlewares: huma.Middlewares{s.guard(access{staff: true})},
 	}, func(ctx context.Context, in *auditInput) (*auditOutput, error) {

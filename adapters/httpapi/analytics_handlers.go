@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -118,7 +119,7 @@ func rangeOf(from, to time.Time, clock platform.Clock) (time.Time, time.Time, er
 		from = to.AddDate(0, 0, -30)
 	}
 	if !from.Before(to) {
-		return from, to, platform.Invalid("from", "the range must start before it ends")
+		return from, to, platform.Invalid("query.from", "the range must start before it ends")
 	}
 	return from, to, nil
 }
@@ -128,7 +129,7 @@ func rangeOf(from, to time.Time, clock platform.Clock) (time.Time, time.Time, er
 // the revenue series, receivables and plan popularity the charts show.
 func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRates, clock platform.Clock) {
 	staff := huma.Middlewares{s.guard(access{staff: true, scope: identity.ScopeAdmin})}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "analytics-revenue", Method: http.MethodGet, Path: adminPrefix + "analytics/revenue", Tags: []string{"admin"},
 		Summary: "Money collected and refunded per day, week, month or year, with MRR and customers", Middlewares: staff,
 	}, func(ctx context.Context, in *revenueInput) (*revenueOutput, error) {
@@ -138,7 +139,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		points, err := b.RevenueSeries(ctx, from, to, billing.Interval(in.Interval), rates)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err)) // the range and interval are query parameters
 		}
 		out := &revenueOutput{}
 		out.Body.Currency, out.Body.Interval, out.Body.Points = rates.Base, in.Interval, make([]revenuePointBody, 0, len(points))
@@ -149,7 +150,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "analytics-receivables", Method: http.MethodGet, Path: adminPrefix + "analytics/receivables", Tags: []string{"admin"},
 		Summary: "Outstanding and overdue invoices", Middlewares: staff,
 	}, func(ctx context.Context, _ *struct{}) (*receivablesOutput, error) {
@@ -164,7 +165,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "analytics-plans", Method: http.MethodGet, Path: adminPrefix + "analytics/plans", Tags: []string{"admin"},
 		Summary: "Plan popularity and conversion over a range", Middlewares: staff,
 	}, func(ctx context.Context, in *analyticsInput) (*planActivityOutput, error) {
@@ -174,7 +175,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		activity, err := b.PlanActivities(ctx, from, to)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err))
 		}
 		out := &planActivityOutput{}
 		out.Body.Plans = make([]planActivityBody, 0, len(activity))
@@ -184,7 +185,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "analytics", Method: http.MethodGet, Path: adminPrefix + "analytics", Tags: []string{"admin"},
 		Summary: "MRR, ARR, churn and customer growth over a range", Middlewares: staff,
 	}, func(ctx context.Context, in *analyticsInput) (*analyticsOutput, error) {
@@ -194,7 +195,7 @@ func (s *Server) registerAnalytics(b *billing.Service, rates billing.ExchangeRat
 		}
 		m, err := b.Metrics(ctx, from, to, rates)
 		if err != nil {
-			return nil, apiError(s.log, err)
+			return nil, apiError(s.log, platform.UnderField("query", err))
 		}
 		out := &analyticsOutput{}
 		o := &out.Body

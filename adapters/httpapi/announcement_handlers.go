@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/support"
 )
@@ -74,7 +75,7 @@ func (s *Server) registerAnnouncements(news *support.Announcements, audit identi
 	change := func(ctx context.Context, rq request, c staffChange) error {
 		return s.applyStaffChange(ctx, rq, audit, clock, c)
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "announcements", Method: http.MethodGet, Path: APIPrefix + "/announcements", Tags: []string{"support"},
 		Summary: "Published announcements, newest first", Middlewares: huma.Middlewares{s.guard(access{public: true})},
 	}, func(ctx context.Context, in *publishedAnnouncementsInput) (*announcementsOutput, error) {
@@ -84,7 +85,7 @@ func (s *Server) registerAnnouncements(news *support.Announcements, audit identi
 		}
 		return announcementsOut(as), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-announcements", Method: http.MethodGet, Path: adminPrefix + "announcements", Tags: []string{"admin"},
 		Summary: "Every announcement, drafts and scheduled ones too", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*announcementsOutput, error) {
@@ -94,7 +95,7 @@ func (s *Server) registerAnnouncements(news *support.Announcements, audit identi
 		}
 		return announcementsOut(as), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-announcement", Method: http.MethodPost, Path: adminPrefix + "announcements", Tags: []string{"admin"},
 		Summary: "Write an announcement", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *createAnnouncementInput) (*struct{ Body announcementBody }, error) {
@@ -106,7 +107,7 @@ func (s *Server) registerAnnouncements(news *support.Announcements, audit identi
 		}
 		return &struct{ Body announcementBody }{Body: announcementOut(a)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "update-announcement", Method: http.MethodPut, Path: adminPrefix + "announcements/{id}", Tags: []string{"admin"},
 		Summary: "Edit, publish, schedule or unpublish an announcement", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *updateAnnouncementInput) (*struct{}, error) {
@@ -114,7 +115,7 @@ func (s *Server) registerAnnouncements(news *support.Announcements, audit identi
 		return nil, apiError(s.log, change(ctx, in.request, staffChange{perm: identity.PermSettingsWrite, action: "announcement.update", resourceType: "announcement",
 			details: in.Body, change: func(int64) (string, error) { return strconv.FormatInt(in.ID, 10), news.Update(ctx, a) }}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "delete-announcement", Method: http.MethodDelete, Path: adminPrefix + "announcements/{id}", Tags: []string{"admin"},
 		Summary: "Delete an announcement", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *deleteAnnouncementInput) (*struct{}, error) {

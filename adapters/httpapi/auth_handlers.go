@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -115,7 +116,7 @@ type logoutOutput struct {
 
 func (s *Server) registerAuth() {
 	public := access{public: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: APIPrefix + "/auth/register", Tags: []string{"auth"},
 		Summary: "Create a customer account", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *registerInput) (*userOutput, error) {
@@ -129,14 +130,14 @@ func (s *Server) registerAuth() {
 		return &userOutput{Body: userOut(u)}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "verify-email", Method: http.MethodPost, Path: APIPrefix + "/auth/verify-email", Tags: []string{"auth"},
 		Summary: "Follow an email verification link", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *tokenInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.VerifyEmail(ctx, in.Body.Token, s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: APIPrefix + "/auth/login", Tags: []string{"auth"},
 		Summary: "Log in with email and password", Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *loginInput) (*loginOutput, error) {
@@ -147,7 +148,7 @@ func (s *Server) registerAuth() {
 		return s.startSession(ctx, in.r, res)
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: APIPrefix + "/auth/logout", Tags: []string{"auth"},
 		Summary: "End this session", Middlewares: huma.Middlewares{s.guard(access{pendingOK: true})},
 	}, func(ctx context.Context, in *struct{ request }) (*logoutOutput, error) {
@@ -158,7 +159,7 @@ func (s *Server) registerAuth() {
 		return &logoutOutput{SetCookie: *s.sessions.cookie(s.cfg.CookieName, "")}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "me", Method: http.MethodGet, Path: APIPrefix + "/auth/me", Tags: []string{"auth"},
 		Summary: "Who is logged in", Middlewares: huma.Middlewares{s.guard(access{pendingOK: true, scope: identity.ScopeAccountRead})},
 	}, func(ctx context.Context, in *struct{}) (*meOutput, error) {
@@ -179,14 +180,14 @@ func (s *Server) registerAuth() {
 	})
 
 	pending := access{pendingOK: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "second-factor-totp", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/totp", Tags: []string{"auth"},
 		Summary: "Pass the second factor with an authenticator code", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
 	}, func(ctx context.Context, in *codeInput) (*elevatedOutput, error) {
 		p := principalFrom(ctx)
 		return s.passed(in.r, p.auth, s.id.VerifyTOTP(ctx, p.auth, in.Body.Code, s.meta(in.r)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "second-factor-recovery", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/recovery-code", Tags: []string{"auth"},
 		Summary: "Pass the second factor with a recovery code", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
 	}, func(ctx context.Context, in *codeInput) (*elevatedOutput, error) {
@@ -194,14 +195,14 @@ func (s *Server) registerAuth() {
 		return s.passed(in.r, p.auth, s.id.UseRecoveryCode(ctx, p.auth, in.Body.Code, s.meta(in.r)))
 	})
 
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "password-forgot", Method: http.MethodPost, Path: APIPrefix + "/auth/password/forgot", Tags: []string{"auth"},
 		Summary: "Email a password reset link", Description: "Answers the same whether or not the address has an account.",
 		DefaultStatus: http.StatusAccepted, Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *emailInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RequestPasswordReset(ctx, in.Body.Email, s.meta(in.r)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "password-reset", Method: http.MethodPost, Path: APIPrefix + "/auth/password/reset", Tags: []string{"auth"},
 		Summary: "Set a new password with a reset link", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *resetInput) (*struct{}, error) {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/jobqueue"
 	"ezscale.cloud/platform/provisioning"
@@ -50,6 +52,9 @@ type serviceFilterInput struct {
 	CustomerID    int64  `query:"customer_id"`
 	Status        string `query:"status" enum:"pending,provisioning,active,suspended,terminated,failed,"`
 	NeedsHardware bool   `query:"needs_hardware" doc:"Only orders waiting for staff to assign a dedicated server."`
+	Platform      string `query:"platform" enum:"virtfusion,pterodactyl,synergycp,enhance,sandbox,"`
+	Q             string `query:"q" maxLength:"191" doc:"Part of the host name, an IP address or the panel's id."`
+	BeforeID      int64  `query:"before_id" doc:"Continue after the last service of the previous page."`
 }
 
 type serviceActionInput struct {
@@ -125,7 +130,7 @@ func permitted(ctx context.Context, perm identity.Permission) error {
 // their provisioning log, and the actions staff take on them.
 func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.Store, queue Queue, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "automation-status", Method: http.MethodGet, Path: adminPrefix + "automation", Tags: []string{"admin"},
 		Summary: "Scheduled runs, queue size and dead-lettered jobs", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*automationOutput, error) {
@@ -144,7 +149,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "retry-job", Method: http.MethodPost, Path: adminPrefix + "jobs/{id}/retry", Tags: []string{"admin"},
 		Summary: "Give a dead-lettered job a fresh set of attempts", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
@@ -155,19 +160,22 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 			},
 		}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-list-services", Method: http.MethodGet, Path: adminPrefix + "services", Tags: []string{"admin"},
-		Summary: "List services, e.g. the orders waiting for hardware", Middlewares: huma.Middlewares{s.guard(staff)},
+		Summary:     "Find services, e.g. the orders waiting for hardware, newest first",
+		Description: fmt.Sprintf("One page of %d; a shorter page is the last.", provisioning.ServicePageSize),
+		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *serviceFilterInput) (*servicesOutput, error) {
-		list, err := store.ListServices(ctx, provisioning.ServiceFilter{
-			CustomerID: in.CustomerID, Status: provisioning.ServiceStatus(in.Status), NeedsHardware: in.NeedsHardware,
+		list, err := store.SearchServices(ctx, provisioning.ServiceSearch{
+			ServiceFilter: provisioning.ServiceFilter{CustomerID: in.CustomerID, Status: provisioning.ServiceStatus(in.Status), NeedsHardware: in.NeedsHardware},
+			Platform:      provisioning.Platform(in.Platform), Text: in.Q, BeforeID: in.BeforeID,
 		})
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
 		return servicesOut(list, true), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-log", Method: http.MethodGet, Path: adminPrefix + "services/{id}/log", Tags: []string{"admin"},
 		Summary: "A service's panel calls, newest first", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *idInput) (*logOutput, error) {
@@ -183,7 +191,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-action", Method: http.MethodPost, Path: adminPrefix + "services/{id}/actions", Tags: []string{"admin"},
 		Summary: "Provision, suspend, unsuspend, terminate or re-plan a service", DefaultStatus: http.StatusAccepted,
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -197,7 +205,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return nil, apiError(s.log, m.Request(ctx, principalFrom(ctx).user.ID, in.ID, provisioning.AdminAction(in.Body.Action), in.Body.Reason))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "assign-hardware", Method: http.MethodPost, Path: adminPrefix + "services/{id}/hardware", Tags: []string{"admin"},
 		Summary: "Assign a free dedicated server to an order waiting for hardware", DefaultStatus: http.StatusAccepted,
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -207,14 +215,14 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return nil, apiError(s.log, m.AssignHardware(ctx, principalFrom(ctx).user.ID, in.ID, in.Body.HardwareID))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "test-panel", Method: http.MethodPost, Path: adminPrefix + "panels/{platform}/test", Tags: []string{"admin"},
 		Summary: "Check that a panel answers and accepts our credentials", DefaultStatus: http.StatusNoContent,
 		Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *platformInput) (*struct{}, error) {
 		return nil, apiError(s.log, m.TestPanel(ctx, provisioning.Platform(in.Platform)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "plan-panels", Method: http.MethodGet, Path: adminPrefix + "plans/panels", Tags: []string{"admin"},
 		Summary: "Which panel and panel plan each plan provisions on", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*planPanelsOutput, error) {
@@ -229,7 +237,7 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "set-plan-panel", Method: http.MethodPut, Path: adminPrefix + "plans/{id}/panel", Tags: []string{"admin"},
 		Summary: "Say which panel and panel plan a plan provisions on", DefaultStatus: http.StatusNoContent,
 		Middlewares: huma.Middlewares{s.guard(staff)},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -245,7 +246,7 @@ type pdfOutput struct {
 func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs InvoicePDFs) {
 	read := access{scope: identity.ScopeBillingRead}
 	write := access{scope: identity.ScopeBillingWrite}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "catalog", Method: http.MethodGet, Path: APIPrefix + "/catalog", Tags: []string{"billing"},
 		Summary: "Plans on sale with their prices and options", Middlewares: huma.Middlewares{s.guard(access{public: true})},
 	}, func(ctx context.Context, _ *struct{}) (*catalogOutput, error) {
@@ -262,7 +263,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "place-order", Method: http.MethodPost, Path: APIPrefix + "/orders", Tags: []string{"billing"},
 		Summary: "Order a plan: a subscription and its first invoice", DefaultStatus: http.StatusCreated,
 		Middlewares: huma.Middlewares{s.guard(write)},
@@ -286,7 +287,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-subscriptions", Method: http.MethodGet, Path: APIPrefix + "/account/subscriptions", Tags: []string{"billing"},
 		Summary: "Your subscriptions", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*subscriptionsOutput, error) {
@@ -300,7 +301,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-subscription", Method: http.MethodGet, Path: APIPrefix + "/account/subscriptions/{id}", Tags: []string{"billing"},
 		Summary: "One of your subscriptions with its plan and price", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, in *idInput) (*struct{ Body subscriptionBody }, error) {
@@ -312,7 +313,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		body.PlanName, body.RecurringAmount = plan.Name, amount.Decimal()
 		return &struct{ Body subscriptionBody }{Body: body}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "resume-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/resume", Tags: []string{"billing"},
 		Summary: "Keep a subscription that was set to cancel at the end of its period", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *idInput) (*struct{ Body subscriptionBody }, error) {
@@ -322,7 +323,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return &struct{ Body subscriptionBody }{Body: subscriptionOut(sub)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "cancel-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/cancel", Tags: []string{"billing"},
 		Summary: "Cancel now or at the end of the paid period", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *cancelInput) (*struct{ Body subscriptionBody }, error) {
@@ -332,7 +333,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return &struct{ Body subscriptionBody }{Body: subscriptionOut(sub)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "quote-plan-change", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/change/quote", Tags: []string{"billing"},
 		Summary: "Price an upgrade or downgrade before confirming it", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, in *planChangeInput) (*struct{ Body quoteBody }, error) {
@@ -342,7 +343,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return &struct{ Body quoteBody }{Body: quoteOut(q)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "change-plan", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/change", Tags: []string{"billing"},
 		Summary: "Upgrade or downgrade: invoices the difference, or credits it", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *planChangeInput) (*planChangeOutput, error) {
@@ -362,7 +363,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-invoices", Method: http.MethodGet, Path: APIPrefix + "/account/invoices", Tags: []string{"billing"},
 		Summary: "Your invoices and credit notes", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*invoicesOutput, error) {
@@ -372,7 +373,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return invoicesOut(invs), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-invoice", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}", Tags: []string{"billing"},
 		Summary: "One of your invoices with its lines", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
@@ -382,7 +383,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		}
 		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "pay-invoice", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/pay", Tags: []string{"billing"},
 		Summary:     "Pay one of your open invoices with your saved payment method",
 		Description: "status is succeeded, failed or requires_action (finish on the payment page).",
@@ -399,7 +400,7 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 	if pdfs == nil {
 		return
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "invoice-pdf", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}/pdf", Tags: []string{"billing"},
 		Summary: "Download one of your invoices as a PDF", Middlewares: huma.Middlewares{s.guard(read)},
 		Responses: map[string]*huma.Response{"200": {Description: "The PDF", Content: map[string]*huma.MediaType{"application/pdf": {}}}},

@@ -268,7 +268,17 @@ func TestPayNowOverHTTP(t *testing.T) {
 	if stats.Currency != "EUR" || stats.MRR.MRREnd != "9.00" || stats.MRR.New != "9.00" || stats.ARR != "108.00" || stats.NewCustomers != 1 {
 		t.Fatalf("analytics after one 9 EUR/month order: %+v", stats)
 	}
-	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", nil, nil)
+	// A report's range is read from the query string, and its errors say so.
+	var rangeProblem struct{ Errors []struct{ Location string } }
+	for path, want := range map[string]string{
+		"/admin/analytics?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z": "query.from",
+		"/admin/analytics/revenue?interval=day&from=2025-01-01T00:00:00Z":    "query.interval",
+	} {
+		ops.want(http.StatusUnprocessableEntity, "GET", path, nil, &rangeProblem)
+		if len(rangeProblem.Errors) != 1 || rangeProblem.Errors[0].Location != want {
+			t.Fatalf("GET %s: errors %+v, want one at %s", path, rangeProblem.Errors, want)
+		}
+	}
 	var revenue struct {
 		Currency string
 		Points   []struct {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/provisioning"
@@ -25,7 +26,7 @@ type dashboardOutput struct {
 // services, open invoices and the next renewal, in three queries whatever
 // the customer owns.
 func (s *Server) registerDashboard(b *billing.Service, services provisioning.Store) {
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "dashboard", Method: http.MethodGet, Path: APIPrefix + "/account/dashboard", Tags: []string{"account"},
 		Summary: "Your services, open invoices and next renewal at a glance", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeBillingRead})},
 	}, func(ctx context.Context, _ *struct{}) (*dashboardOutput, error) {

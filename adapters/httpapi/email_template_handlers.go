@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/notify"
 )
@@ -62,7 +63,7 @@ type renderedOutput struct {
 // only ever fills their fields.
 func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-email-templates", Method: http.MethodGet, Path: adminPrefix + "email-templates", Tags: []string{"admin"},
 		Summary: "Every email with its fields and current templates", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*templatesOutput, error) {
@@ -88,7 +89,7 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "save-email-template", Method: http.MethodPut, Path: adminPrefix + "email-templates/{kind}", Tags: []string{"admin"},
 		Summary: "Replace an email's templates", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *templateInput) (*struct{}, error) {
@@ -104,7 +105,7 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		})
 		return nil, apiError(s.log, err)
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "reset-email-template", Method: http.MethodDelete, Path: adminPrefix + "email-templates/{kind}", Tags: []string{"admin"},
 		Summary: "Go back to an email's default templates", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *templateKindInput) (*struct{}, error) {
@@ -120,7 +121,7 @@ func (s *Server) registerEmailTemplates(store notify.OverrideStore, audit identi
 		})
 		return nil, apiError(s.log, err)
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "preview-email-template", Method: http.MethodPost, Path: adminPrefix + "email-templates/{kind}/preview", Tags: []string{"admin"},
 		Summary: "Render templates with the email's example data", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *templateInput) (*renderedOutput, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -48,7 +49,18 @@ func apiError(log *slog.Logger, err error) error {
 	}
 	var details []error
 	if perr.Field != "" {
-		details = append(details, &huma.ErrorDetail{Message: perr.Message, Location: "body." + perr.Field})
+		details = append(details, &huma.ErrorDetail{Message: perr.Message, Location: location(perr.Field)})
 	}
 	return huma.NewError(status, perr.Message, details...)
+}
+
+// location is where a service error's field came from: the body, unless the
+// handler put it under a parameter's location (platform.UnderField("query",
+// err) for a report range read from the query string).
+func location(field string) string {
+	switch loc, _, _ := strings.Cut(field, "."); loc {
+	case "query", "path", "header":
+		return field
+	}
+	return "body." + field
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -101,7 +102,7 @@ type confirmPaymentOutput struct {
 
 func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, confirmers map[string]PaymentConfirmer, paypal PayPalCheckout) {
 	write := access{scope: identity.ScopeBillingWrite}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "confirm-invoice-payment", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/confirm-payment", Tags: []string{"billing"},
 		Summary:     "What the browser needs to confirm a payment the bank challenged",
 		Description: "When pay-now answers requires_action, the browser shows the bank's challenge with these, then calls check-payment.",
@@ -123,7 +124,7 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		out.Body.Gateway, out.Body.ClientSecret, out.Body.PublishableKey = gateway, secret, confirmer.BrowserKey()
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "check-invoice-payment", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/check-payment", Tags: []string{"billing"},
 		Summary:     "Ask the gateway how the invoice's pending payment stands",
 		Description: "The payment return page calls this, so a paid invoice shows as paid whether or not the gateway's webhook has arrived.",
@@ -138,7 +139,7 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 	if paypal == nil {
 		return
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "paypal-order", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/paypal", Tags: []string{"billing"},
 		Summary: "Pay an invoice with PayPal", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *idInput) (*payPalOrderOutput, error) {
@@ -161,7 +162,7 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		out.Body.OrderID, out.Body.ApproveURL = id, approve
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "paypal-subscription", Method: http.MethodPost, Path: APIPrefix + "/account/subscriptions/{id}/paypal", Tags: []string{"billing"},
 		Summary:     "Renew a subscription through a PayPal subscription",
 		Description: "PayPal then bills each period itself; each payment settles the period's invoice.",
@@ -200,7 +201,7 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		out.Body.OrderID, out.Body.ApproveURL = id, approve
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "paypal-capture", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/paypal/capture", Tags: []string{"billing"},
 		Summary: "Capture the PayPal order the buyer approved", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *captureInput) (*struct{ Body invoiceBody }, error) {
@@ -240,7 +241,7 @@ type paymentOptionsOutput struct {
 // registerPaymentOptions says how the customer can pay, so the account
 // area offers only what works.
 func (s *Server) registerPaymentOptions(cards CardVault, paypal PayPalCheckout) {
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "payment-options", Method: http.MethodGet, Path: APIPrefix + "/account/payment-options", Tags: []string{"billing"},
 		Summary: "How invoices can be paid", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeBillingRead})},
 	}, func(ctx context.Context, _ *struct{}) (*paymentOptionsOutput, error) {

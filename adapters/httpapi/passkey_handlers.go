@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/identity"
 )
@@ -94,7 +95,7 @@ func (s *Server) ceremonyAnswer(ctx context.Context, in *credentialInput, userID
 func (s *Server) registerPasskeys() {
 	pk := s.passkeys
 	public := access{public: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "passkey-login-begin", Method: http.MethodPost, Path: APIPrefix + "/auth/passkey/begin", Tags: []string{"auth"},
 		Summary: "Start logging in with a passkey (no email needed)", Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *struct{}) (*ceremonyOutput, error) {
@@ -104,7 +105,7 @@ func (s *Server) registerPasskeys() {
 		}
 		return s.beginCeremony(ctx, 0, options, state)
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "passkey-login-finish", Method: http.MethodPost, Path: APIPrefix + "/auth/passkey/finish", Tags: []string{"auth"},
 		Summary: "Finish logging in with a passkey", Middlewares: huma.Middlewares{s.guard(public)},
 	}, func(ctx context.Context, in *credentialInput) (*loginOutput, error) {
@@ -124,7 +125,7 @@ func (s *Server) registerPasskeys() {
 	})
 
 	session := access{}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "passkey-register-begin", Method: http.MethodPost, Path: APIPrefix + "/account/passkeys/begin", Tags: []string{"account"},
 		Summary: "Start adding a passkey", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{}) (*ceremonyOutput, error) {
@@ -138,7 +139,7 @@ func (s *Server) registerPasskeys() {
 		}
 		return s.beginCeremony(ctx, p.user.ID, options, state)
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "passkey-register-finish", Method: http.MethodPost, Path: APIPrefix + "/account/passkeys/finish", Tags: []string{"account"},
 		Summary: "Finish adding a passkey", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *credentialInput) (*struct{ Body passkeyBody }, error) {
@@ -161,7 +162,7 @@ func (s *Server) registerPasskeys() {
 		}
 		return &struct{ Body passkeyBody }{Body: passkeyBody{ID: key.ID, Name: key.Name, CreatedAt: key.CreatedAt}}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-passkeys", Method: http.MethodGet, Path: APIPrefix + "/account/passkeys", Tags: []string{"account"},
 		Summary: "List your passkeys", Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *struct{}) (*passkeysOutput, error) {
@@ -176,13 +177,13 @@ func (s *Server) registerPasskeys() {
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "rename-passkey", Method: http.MethodPatch, Path: APIPrefix + "/account/passkeys/{id}", Tags: []string{"account"},
 		Summary: "Rename a passkey", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *renameInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.RenamePasskey(ctx, principalFrom(ctx).auth, in.ID, in.Body.Name))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "remove-passkey", Method: http.MethodDelete, Path: APIPrefix + "/account/passkeys/{id}", Tags: []string{"account"},
 		Summary: "Remove a passkey", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(session)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
@@ -190,7 +191,7 @@ func (s *Server) registerPasskeys() {
 	})
 
 	pending := access{pendingOK: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "second-factor-passkey-begin", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/passkey/begin", Tags: []string{"auth"},
 		Summary: "Start passing the second factor with a passkey", Middlewares: huma.Middlewares{s.guard(pending)},
 	}, func(ctx context.Context, in *struct{}) (*ceremonyOutput, error) {
@@ -201,7 +202,7 @@ func (s *Server) registerPasskeys() {
 		}
 		return s.beginCeremony(ctx, p.user.ID, options, state)
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "second-factor-passkey-finish", Method: http.MethodPost, Path: APIPrefix + "/auth/second-factor/passkey/finish", Tags: []string{"auth"},
 		Summary: "Finish passing the second factor with a passkey", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(pending)},
 	}, func(ctx context.Context, in *credentialInput) (*elevatedOutput, error) {

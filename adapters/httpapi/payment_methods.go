@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -65,7 +66,7 @@ type savePaymentMethodInput struct {
 func (s *Server) registerPaymentMethods(b *billing.Service, vault CardVault) {
 	read := access{scope: identity.ScopeBillingRead}
 	write := access{scope: identity.ScopeBillingWrite}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-payment-methods", Method: http.MethodGet, Path: APIPrefix + "/account/payment-methods", Tags: []string{"billing"},
 		Summary: "Your saved payment methods", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, in *struct{}) (*paymentMethodsOutput, error) {
@@ -80,7 +81,7 @@ func (s *Server) registerPaymentMethods(b *billing.Service, vault CardVault) {
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "setup-payment-method", Method: http.MethodPost, Path: APIPrefix + "/account/payment-methods/setup", Tags: []string{"billing"},
 		Summary: "Start saving a card", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *struct{}) (*setupOutput, error) {
@@ -97,7 +98,7 @@ func (s *Server) registerPaymentMethods(b *billing.Service, vault CardVault) {
 		out.Body.Gateway, out.Body.ClientSecret, out.Body.PublishableKey = vault.Name(), secret, vault.BrowserKey()
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "save-payment-method", Method: http.MethodPost, Path: APIPrefix + "/account/payment-methods", Tags: []string{"billing"},
 		Summary: "Keep a card the Payment Element saved", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *savePaymentMethodInput) (*struct{ Body paymentMethodBody }, error) {
@@ -117,13 +118,13 @@ func (s *Server) registerPaymentMethods(b *billing.Service, vault CardVault) {
 		}
 		return &struct{ Body paymentMethodBody }{Body: paymentMethodOut(pm)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "default-payment-method", Method: http.MethodPut, Path: APIPrefix + "/account/payment-methods/{id}/default", Tags: []string{"billing"},
 		Summary: "Charge renewals to this payment method", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
 		return nil, apiError(s.log, b.SetDefaultPaymentMethod(ctx, principalFrom(ctx).user.ID, in.ID))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "remove-payment-method", Method: http.MethodDelete, Path: APIPrefix + "/account/payment-methods/{id}", Tags: []string{"billing"},
 		Summary: "Remove a saved payment method", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *idInput) (*struct{}, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -87,7 +88,7 @@ type roleRevokeInput struct {
 }
 
 func (s *Server) registerProfile() {
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-profile", Method: http.MethodGet, Path: APIPrefix + "/account/profile", Tags: []string{"account"},
 		Summary: "Your contact, billing and shipping details", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeAccountRead})},
 	}, func(ctx context.Context, in *struct{}) (*struct{ Body profileBody }, error) {
@@ -97,14 +98,14 @@ func (s *Server) registerProfile() {
 		}
 		return &struct{ Body profileBody }{Body: profileOut(p)}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "update-profile", Method: http.MethodPut, Path: APIPrefix + "/account/profile", Tags: []string{"account"},
 		Summary: "Change your details", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeAccountWrite})},
 	}, func(ctx context.Context, in *profileInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.UpdateProfile(ctx, principalFrom(ctx).authenticated(), in.Body.profile(), s.meta(in.r)))
 	})
 	staff := access{staff: true}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-customer-profile", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/profile", Tags: []string{"admin"},
 		Summary: "A customer's account and whole profile, staff notes included", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerIDInput) (*customerProfileOutput, error) {
@@ -117,13 +118,13 @@ func (s *Server) registerProfile() {
 			u.ID, u.Email, string(u.Status), !u.EmailVerifiedAt.IsZero(), u.CreatedAt, profileOut(p)
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "update-customer-profile", Method: http.MethodPut, Path: adminPrefix + "customers/{id}/profile", Tags: []string{"admin"},
 		Summary: "Change a customer's details, tax exemption and notes", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *customerProfileInput) (*struct{}, error) {
 		return nil, apiError(s.log, s.id.UpdateCustomerProfile(ctx, principalFrom(ctx).auth, in.ID, in.Body.profile(), s.meta(in.r)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "grant-role", Method: http.MethodPost, Path: adminPrefix + "staff/{id}/roles", Tags: []string{"admin"},
 		Summary: "Give a staff member a role", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *roleInput) (*struct{}, error) {
@@ -133,7 +134,7 @@ func (s *Server) registerProfile() {
 		}
 		return nil, apiError(s.log, s.id.GrantRole(ctx, principalFrom(ctx).auth, in.ID, in.Body.Role, perms, s.meta(in.r)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "revoke-role", Method: http.MethodDelete, Path: adminPrefix + "staff/{id}/roles/{role}", Tags: []string{"admin"},
 		Summary: "Take a role from a staff member", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *roleRevokeInput) (*struct{}, error) {

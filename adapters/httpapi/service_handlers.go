@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/provisioning"
 )
@@ -97,7 +98,7 @@ func caller(ctx context.Context) provisioning.Caller {
 func (s *Server) registerServices(m *provisioning.Manager, store provisioning.Store) {
 	read := access{scope: identity.ScopeServicesRead}
 	write := access{scope: identity.ScopeServicesWrite}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-services", Method: http.MethodGet, Path: APIPrefix + "/services", Tags: []string{"services"},
 		Summary: "List your services", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*servicesOutput, error) {
@@ -107,7 +108,7 @@ func (s *Server) registerServices(m *provisioning.Manager, store provisioning.St
 		}
 		return servicesOut(list, false), nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-status", Method: http.MethodGet, Path: APIPrefix + "/services/{id}/status", Tags: []string{"services"},
 		Summary: "Read a service's live state from its panel", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, in *idInput) (*resourceStatusOutput, error) {
@@ -120,13 +121,13 @@ func (s *Server) registerServices(m *provisioning.Manager, store provisioning.St
 		out.Body.DiskBytes, out.Body.BandwidthBytes = st.DiskBytes, st.BandwidthBytes
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-power", Method: http.MethodPost, Path: APIPrefix + "/services/{id}/power", Tags: []string{"services"},
 		Summary: "Start, stop or restart a service", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *powerInput) (*struct{}, error) {
 		return nil, apiError(s.log, m.Power(ctx, caller(ctx), in.ID, provisioning.PowerAction(in.Body.Action)))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-login", Method: http.MethodPost, Path: APIPrefix + "/services/{id}/login", Tags: []string{"services"},
 		Summary: "Get a single sign-on link into the service's control panel", Middlewares: huma.Middlewares{s.guard(write)},
 	}, func(ctx context.Context, in *idInput) (*loginURLOutput, error) {

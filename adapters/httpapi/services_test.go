@@ -128,6 +128,15 @@ func TestServicesOverHTTP(t *testing.T) {
 	if len(all.Services) != 1 || all.Services[0].ExternalID == "" || !panel.Suspended(all.Services[0].ExternalID) {
 		t.Fatalf("suspended services: %+v", all)
 	}
+	ops.want(http.StatusOK, "GET", "/admin/services?platform=sandbox&q="+all.Services[0].ExternalID, nil, &all)
+	if len(all.Services) != 1 {
+		t.Fatalf("services found by the panel's id: %+v", all)
+	}
+	ops.want(http.StatusOK, "GET", fmt.Sprintf("/admin/services?before_id=%d", all.Services[0].ID), nil, &all)
+	if len(all.Services) != 0 {
+		t.Fatalf("the page after the only service: %+v", all)
+	}
+	ops.want(http.StatusUnprocessableEntity, "GET", "/admin/services?platform=cpanel", nil, nil)
 	ada.want(http.StatusConflict, "POST", path+"/power", map[string]string{"action": "start"}, nil)
 	ops.want(http.StatusConflict, "POST", "/admin"+path+"/hardware", map[string]string{"hardware_id": "srv-9"}, nil)
 

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -108,7 +109,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 	change := func(ctx context.Context, rq request, c staffChange) error {
 		return s.applyStaffChange(ctx, rq, audit, clock, c)
 	}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-business-settings", Method: http.MethodGet, Path: adminPrefix + "settings/business", Tags: []string{"admin"},
 		Summary: "Company details, invoice numbering, tax and dunning", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*struct{ Body businessSettingsBody }, error) {
@@ -118,7 +119,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		}
 		return &struct{ Body businessSettingsBody }{Body: businessSettingsBody{Settings: b.Config, Version: b.Version}}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "save-business-settings", Method: http.MethodPut, Path: adminPrefix + "settings/business", Tags: []string{"admin"},
 		Summary: "Change the business settings", Description: "They apply to invoices made from now on; issued invoices keep what they were issued with.",
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -140,7 +141,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		}
 		return &struct{ Body businessSettingsBody }{Body: businessSettingsBody{Settings: b.Config, Version: b.Version}}, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-connections", Method: http.MethodGet, Path: adminPrefix + "settings/connections", Tags: []string{"admin"},
 		Summary: "Panel connections, the Discord webhook and the payment gateway, without secrets", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*connectionsOutput, error) {
@@ -155,7 +156,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		out.Body.Gateway = gatewayBody{Name: gateway.Name, Sandbox: gateway.Sandbox}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "save-panel-connection", Method: http.MethodPut, Path: adminPrefix + "settings/panels/{platform}", Tags: []string{"admin"},
 		Summary: "Connect a panel", Description: "The connection is opened before it is saved; services move to it at once.",
 		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
@@ -166,7 +167,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 				return in.Platform, settings.SavePanel(ctx, adminID, in.Platform, in.Body.Config, in.Body.Version)
 			}}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "test-panel-connection", Method: http.MethodPost, Path: adminPrefix + "settings/panels/{platform}/test", Tags: []string{"admin"},
 		Summary: "Check a panel connection before saving it", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *panelTestInput) (*struct{}, error) {
@@ -175,7 +176,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		}
 		return nil, apiError(s.log, settings.TestPanelConfig(ctx, in.Platform, in.Body.Config))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "remove-panel-connection", Method: http.MethodDelete, Path: adminPrefix + "settings/panels/{platform}", Tags: []string{"admin"},
 		Summary: "Forget a saved panel connection", Description: "The configuration file's connection, or the sandbox, applies again.",
 		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
@@ -184,7 +185,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 			details: map[string]any{"platform": in.Platform},
 			change:  func(int64) (string, error) { return in.Platform, settings.RemovePanel(ctx, in.Platform, in.Version) }}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "save-discord-webhook", Method: http.MethodPut, Path: adminPrefix + "settings/discord", Tags: []string{"admin"},
 		Summary: "Set the Discord webhook staff alerts are posted to", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *discordSettingsInput) (*struct{}, error) {
@@ -194,7 +195,7 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 				return "discord", settings.SaveDiscord(ctx, adminID, in.Body.WebhookURL, in.Body.Version)
 			}}))
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "test-discord-webhook", Method: http.MethodPost, Path: adminPrefix + "settings/discord/test", Tags: []string{"admin"},
 		Summary: "Post a test alert", DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {

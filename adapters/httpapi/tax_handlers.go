@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -51,7 +52,7 @@ type createTaxRateInput struct {
 // changes a past invoice.
 func (s *Server) registerTaxRates(b *billing.Service, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-tax-rates", Method: http.MethodGet, Path: adminPrefix + "tax-rates", Tags: []string{"admin"},
 		Summary: "Every tax rate by place and validity", Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, _ *struct{}) (*taxRatesOutput, error) {
@@ -66,7 +67,7 @@ func (s *Server) registerTaxRates(b *billing.Service, audit identity.AuditLog, c
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "create-tax-rate", Method: http.MethodPost, Path: adminPrefix + "tax-rates", Tags: []string{"admin"},
 		Summary: "Add a tax rate for a country or region", DefaultStatus: http.StatusCreated, Middlewares: huma.Middlewares{s.guard(staff)},
 	}, func(ctx context.Context, in *createTaxRateInput) (*struct{ Body taxRateBody }, error) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -88,6 +89,22 @@ func (p *ProvisioningStore) UpdateService(ctx context.Context, v *provisioning.S
 func (p *ProvisioningStore) ListServices(ctx context.Context, f provisioning.ServiceFilter) ([]*provisioning.Service, error) {
 	rows, err := p.s.q.ServiceList(ctx, dbsqlc.ServiceListParams{
 		Column1: f.CustomerID, CustomerID: f.CustomerID, Column3: string(f.Status), Status: string(f.Status), Column5: f.NeedsHardware,
+	})
+	if err != nil {
+		return nil, p.s.translate(err, "services")
+	}
+	return fromRows(rows, serviceFromRow), nil
+}
+
+// SearchServices returns one page of the staff's service list, newest
+// first.
+func (p *ProvisioningStore) SearchServices(ctx context.Context, q provisioning.ServiceSearch) ([]*provisioning.Service, error) {
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	rows, err := p.s.q.ServiceSearch(ctx, dbsqlc.ServiceSearchParams{
+		Column1: q.CustomerID, CustomerID: q.CustomerID, Column3: string(q.Status), Status: string(q.Status), Column5: q.NeedsHardware,
+		Column6: string(q.Platform), Platform: string(q.Platform),
+		Column8: text, INSTR: text, INSTR_2: text, INSTR_3: text, INSTR_4: text,
+		Column13: q.BeforeID, ID: q.BeforeID,
 	})
 	if err != nil {
 		return nil, p.s.translate(err, "services")

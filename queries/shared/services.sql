@@ -28,6 +28,21 @@ WHERE (? = 0 OR customer_id = ?)
 ORDER BY id
 LIMIT 1000;
 
+-- name: ServiceSearch :many
+-- The staff's service list: the same filters, the panel, and text (already
+-- lower-cased; INSTR has no wildcards to escape) in the host name, an
+-- address or the panel's id; newest first, one page of
+-- provisioning.ServicePageSize after a given id (0 for the first page).
+SELECT * FROM services
+WHERE (? = 0 OR customer_id = ?)
+  AND (? = '' OR status = ?)
+  AND (? = FALSE OR needs_hardware = TRUE)
+  AND (? = '' OR platform = ?)
+  AND (? = '' OR INSTR(LOWER(hostname), ?) > 0 OR INSTR(ipv4, ?) > 0 OR INSTR(LOWER(ipv6), ?) > 0 OR INSTR(LOWER(external_id), ?) > 0)
+  AND (? = 0 OR id < ?)
+ORDER BY id DESC
+LIMIT 50;
+
 -- name: PanelProductGet :one
 SELECT * FROM panel_products WHERE plan_id = ?;
 

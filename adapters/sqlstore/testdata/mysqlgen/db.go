@@ -462,6 +462,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.serviceListStmt, err = db.PrepareContext(ctx, serviceList); err != nil {
 		return nil, fmt.Errorf("error preparing query ServiceList: %w", err)
 	}
+	if q.serviceSearchStmt, err = db.PrepareContext(ctx, serviceSearch); err != nil {
+		return nil, fmt.Errorf("error preparing query ServiceSearch: %w", err)
+	}
 	if q.serviceUpdateStmt, err = db.PrepareContext(ctx, serviceUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query ServiceUpdate: %w", err)
 	}
@@ -1362,6 +1365,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing serviceListStmt: %w", cerr)
 		}
 	}
+	if q.serviceSearchStmt != nil {
+		if cerr := q.serviceSearchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing serviceSearchStmt: %w", cerr)
+		}
+	}
 	if q.serviceUpdateStmt != nil {
 		if cerr := q.serviceUpdateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing serviceUpdateStmt: %w", cerr)
@@ -1822,6 +1830,7 @@ type Queries struct {
 	serviceGetBySubscriptionStmt             *sql.Stmt
 	serviceInsertStmt                        *sql.Stmt
 	serviceListStmt                          *sql.Stmt
+	serviceSearchStmt                        *sql.Stmt
 	serviceUpdateStmt                        *sql.Stmt
 	sessionGetByIDStmt                       *sql.Stmt
 	sessionGetByTokenHashStmt                *sql.Stmt
@@ -2029,6 +2038,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		serviceGetBySubscriptionStmt:             q.serviceGetBySubscriptionStmt,
 		serviceInsertStmt:                        q.serviceInsertStmt,
 		serviceListStmt:                          q.serviceListStmt,
+		serviceSearchStmt:                        q.serviceSearchStmt,
 		serviceUpdateStmt:                        q.serviceUpdateStmt,
 		sessionGetByIDStmt:                       q.sessionGetByIDStmt,
 		sessionGetByTokenHashStmt:                q.sessionGetByTokenHashStmt,

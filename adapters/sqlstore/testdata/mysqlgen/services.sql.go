@@ -472,6 +472,102 @@ func (q *Queries) ServiceList(ctx context.Context, arg ServiceListParams) ([]Ser
 	return items, nil
 }
 
+const serviceSearch = `-- name: ServiceSearch :many
+SELECT id, subscription_id, customer_id, plan_id, service_type, platform, external_id, status, hostname, ipv4, ipv6, credentials_enc, auto_renew, provisioned_at, suspended_at, terminated_at, created_at, updated_at, panel_plan, os_template, username, needs_hardware, hardware_id, last_error FROM services
+WHERE (? = 0 OR customer_id = ?)
+  AND (? = '' OR status = ?)
+  AND (? = FALSE OR needs_hardware = TRUE)
+  AND (? = '' OR platform = ?)
+  AND (? = '' OR INSTR(LOWER(hostname), ?) > 0 OR INSTR(ipv4, ?) > 0 OR INSTR(LOWER(ipv6), ?) > 0 OR INSTR(LOWER(external_id), ?) > 0)
+  AND (? = 0 OR id < ?)
+ORDER BY id DESC
+LIMIT 50
+`
+
+type ServiceSearchParams struct {
+	Column1    interface{}
+	CustomerID int64
+	Column3    interface{}
+	Status     string
+	Column5    interface{}
+	Column6    interface{}
+	Platform   string
+	Column8    interface{}
+	INSTR      string
+	INSTR_2    string
+	INSTR_3    string
+	INSTR_4    string
+	Column13   interface{}
+	ID         int64
+}
+
+// The staff's service list: the same filters, the panel, and text (already
+// lower-cased; INSTR has no wildcards to escape) in the host name, an
+// address or the panel's id; newest first, one page of
+// provisioning.ServicePageSize after a given id (0 for the first page).
+func (q *Queries) ServiceSearch(ctx context.Context, arg ServiceSearchParams) ([]Service, error) {
+	rows, err := q.query(ctx, q.serviceSearchStmt, serviceSearch,
+		arg.Column1,
+		arg.CustomerID,
+		arg.Column3,
+		arg.Status,
+		arg.Column5,
+		arg.Column6,
+		arg.Platform,
+		arg.Column8,
+		arg.INSTR,
+		arg.INSTR_2,
+		arg.INSTR_3,
+		arg.INSTR_4,
+		arg.Column13,
+		arg.ID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Service
+	for rows.Next() {
+		var i Service
+		if err := rows.Scan(
+			&i.ID,
+			&i.SubscriptionID,
+			&i.CustomerID,
+			&i.PlanID,
+			&i.ServiceType,
+			&i.Platform,
+			&i.ExternalID,
+			&i.Status,
+			&i.Hostname,
+			&i.Ipv4,
+			&i.Ipv6,
+			&i.CredentialsEnc,
+			&i.AutoRenew,
+			&i.ProvisionedAt,
+			&i.SuspendedAt,
+			&i.TerminatedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.PanelPlan,
+			&i.OsTemplate,
+			&i.Username,
+			&i.NeedsHardware,
+			&i.HardwareID,
+			&i.LastError,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const serviceUpdate = `-- name: ServiceUpdate :execrows
 UPDATE services SET
     plan_id = ?, external_id = ?, status = ?, hostname = ?, ipv4 = ?, ipv6 = ?, credentials_enc = ?,

@@ -40,3 +40,27 @@ export function useLoad<T>(fetcher: () => Promise<T>) {
   void reload()
   return { data, loading, error, reload }
 }
+
+/**
+ * A list the API pages newest first, pageSize at a time, continuing after
+ * the last id shown (before_id). load() starts over, load(true) appends
+ * the next page; an answer to an older load that arrives after a newer
+ * one began is dropped, so typing in a search box cannot show stale rows.
+ */
+export function usePages<T extends { id: number }>(fetchPage: (beforeID?: number) => Promise<T[]>, pageSize: number) {
+  const items = ref<T[]>([]) as Ref<T[]>
+  const more = ref(false)
+  const loaded = ref(false)
+  const { busy, error, run } = useTask()
+  let seq = 0
+  async function load(next = false): Promise<void> {
+    const before = next ? items.value[items.value.length - 1]?.id : undefined
+    const mine = ++seq
+    const page = await run(() => fetchPage(before))
+    if (page === undefined || mine !== seq) return
+    items.value = next ? [...items.value, ...page] : page
+    more.value = page.length === pageSize
+    loaded.value = true
+  }
+  return { items, more, loaded, busy, error, load }
+}

@@ -44,7 +44,13 @@ export interface ServiceFilter {
   status?: ServiceStatus
   needs_hardware?: boolean
   customer_id?: number
+  platform?: string
+  /** Part of the host name, an IP address or the panel's id. */
+  q?: string
 }
+
+/** Services per page of the staff's list. */
+export const servicePageSize = 50
 
 export interface ProvisioningLogEntry {
   at: string
@@ -353,10 +359,17 @@ export function isMissingEndpoint(e: unknown): boolean {
 
 export const admin = {
   analytics: (r: AnalyticsRange = {}) => api.get<Analytics>(`/admin/analytics${query({ from: r.from, to: r.to })}`),
-  services: (f: ServiceFilter) =>
+  services: (f: ServiceFilter, beforeID?: number) =>
     api
       .get<{ services: Service[] }>(
-        `/admin/services${query({ status: f.status, needs_hardware: f.needs_hardware || undefined, customer_id: f.customer_id })}`,
+        `/admin/services${query({
+          status: f.status,
+          needs_hardware: f.needs_hardware || undefined,
+          customer_id: f.customer_id,
+          platform: f.platform,
+          q: f.q?.trim() || undefined,
+          before_id: beforeID,
+        })}`,
       )
       .then((r) => r.services),
   serviceAction: (id: number, action: ServiceAction, reason: string) =>
