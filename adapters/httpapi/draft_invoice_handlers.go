@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -46,7 +47,7 @@ func manualLinesIn(in []manualLineInput, currency string) ([]billing.ManualLine,
 // deleting it.
 func (s *Server) registerDraftInvoices(b *billing.Service, change func(ctx context.Context, rq request, c staffChange) error, invoiceChange invoiceChangeFunc) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "edit-draft-invoice", Method: http.MethodPut, Path: adminPrefix + "invoices/{id}", Tags: []string{"admin"},
 		Summary: "Replace a draft invoice's currency, lines and due date", Description: "Totals and tax are worked out again. An issued invoice cannot change (409).",
 		Middlewares: huma.Middlewares{s.guard(staff)},
@@ -59,7 +60,7 @@ func (s *Server) registerDraftInvoices(b *billing.Service, change func(ctx conte
 			return b.EditDraftInvoice(ctx, in.ID, billing.ManualInvoice{Currency: in.Body.Currency, Lines: lines, DueAt: in.Body.DueAt})
 		})
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "issue-draft-invoice", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/issue", Tags: []string{"admin"},
 		Summary:     "Issue a draft invoice: number it, email it and apply the customer's credit",
 		Description: "Tax is worked out as of today. A due date already past is refused (422).",
@@ -69,7 +70,7 @@ func (s *Server) registerDraftInvoices(b *billing.Service, change func(ctx conte
 			return b.IssueDraftInvoice(ctx, in.ID)
 		})
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "delete-draft-invoice", Method: http.MethodDelete, Path: adminPrefix + "invoices/{id}", Tags: []string{"admin"},
 		Summary: "Delete a draft invoice", Description: "Only a draft, which was never numbered or sent; an issued invoice is voided instead (409).",
 		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(staff)},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
@@ -26,7 +27,7 @@ type manualRefundInput struct {
 // and its credit note are recorded and audited.
 func (s *Server) registerManualRefund(b *billing.Service, invoiceChange invoiceChangeFunc) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "record-manual-refund", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/manual-refunds", Tags: []string{"admin"},
 		Summary:     "Record a refund of a payment recorded by hand; returns the credit note",
 		Description: "For money received outside a gateway (bank transfer, cash, cheque) and sent back the same way by staff: no gateway is called.",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -77,7 +78,7 @@ func staffMemberOut(m identity.StaffMember) staffMemberBody {
 // grant-role and revoke-role; suspending is set-user-status.
 func (s *Server) registerStaff() {
 	read := access{staff: true, scope: identity.ScopeAdmin}
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-staff", Method: http.MethodGet, Path: adminPrefix + "staff", Tags: []string{"admin"},
 		Summary: "Every staff member with their roles", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*staffOutput, error) {
@@ -92,7 +93,7 @@ func (s *Server) registerStaff() {
 		}
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-roles", Method: http.MethodGet, Path: adminPrefix + "roles", Tags: []string{"admin"},
 		Summary: "The staff roles and their permissions", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*rolesOutput, error) {
@@ -104,7 +105,7 @@ func (s *Server) registerStaff() {
 		out.Body.Roles, out.Body.Permissions = staffRolesOut(roles), permissionsOut(identity.AllPermissions())
 		return out, nil
 	})
-	huma.Register(s.api, huma.Operation{
+	humaop.Register(s.api, huma.Operation{
 		OperationID: "invite-staff", Method: http.MethodPost, Path: adminPrefix + "staff", Tags: []string{"admin"},
 		Summary:       "Invite a staff member: they are emailed a link to set their password",
 		Description:   "Needs the staff.write permission. An address that already has an account is refused.",
