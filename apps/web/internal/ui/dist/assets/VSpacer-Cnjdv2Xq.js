@@ -1,1 +1,0 @@
-import{ot as e}from"./VAlert-C-TXSpzH.js";var t=e(`v-spacer`,`div`,`VSpacer`);export{t};

@@ -1,0 +1,1 @@
+function e(e){return e.number||`${e.status===`draft`?`draft`:`invoice`} #${e.id}`}export{e as t};

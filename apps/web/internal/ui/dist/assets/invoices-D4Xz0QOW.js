@@ -1,1 +1,0 @@
-function e(e){return e.number||`invoice #${e.id}`}export{e as t};
