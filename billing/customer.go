@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"ezscale.cloud/platform"
 )
 
 // Customer is the billing view of an account: who invoices are made out to
@@ -34,6 +36,38 @@ func (s *Service) CustomerInvoices(ctx context.Context, customerID int64) ([]*In
 		}
 	}
 	return seen, nil
+}
+
+// InvoicePageSize is how many invoices one page of a customer's list holds.
+const InvoicePageSize = 50
+
+// InvoiceQuery selects a page of a customer's invoices: of a kind and a
+// status when given, after the invoice BeforeID (0 for the first page).
+type InvoiceQuery struct {
+	Kind     InvoiceKind
+	Status   InvoiceStatus
+	BeforeID int64
+}
+
+// InvoiceTally is what a customer's invoice list sums up: how many
+// documents of each kind and status, and what is due in each currency.
+type InvoiceTally struct {
+	Counts map[InvoiceKind]map[InvoiceStatus]int
+	Due    []Money
+}
+
+// CustomerInvoicePage returns one page of the invoices and credit notes a
+// customer sees, newest first; drafts never.
+func (s *Service) CustomerInvoicePage(ctx context.Context, customerID int64, q InvoiceQuery) ([]*Invoice, error) {
+	if q.Status == InvoiceDraft {
+		return nil, platform.Invalid("status", "drafts are not listed")
+	}
+	return s.store.ListCustomerInvoicePage(ctx, customerID, q)
+}
+
+// CustomerInvoiceTally counts a customer's invoices and sums what they owe.
+func (s *Service) CustomerInvoiceTally(ctx context.Context, customerID int64) (InvoiceTally, error) {
+	return s.store.TallyCustomerInvoices(ctx, customerID)
 }
 
 // CustomerInvoicesForStaff returns all of a customer's invoices and credit

@@ -86,6 +86,12 @@ type Store interface {
 	ListOpenInvoicesDueBy(ctx context.Context, t time.Time) ([]*Invoice, error)
 	ListInvoicesBySubscription(ctx context.Context, subID int64) ([]*Invoice, error)
 	ListInvoicesByCustomer(ctx context.Context, customerID int64) ([]*Invoice, error)
+	// ListCustomerInvoicePage returns one page of InvoicePageSize of the
+	// invoices a customer sees (never drafts), newest first.
+	ListCustomerInvoicePage(ctx context.Context, customerID int64, q InvoiceQuery) ([]*Invoice, error)
+	// TallyCustomerInvoices counts the invoices a customer sees by kind and
+	// status, and sums what is left to pay on the open ones by currency.
+	TallyCustomerInvoices(ctx context.Context, customerID int64) (InvoiceTally, error)
 	// ReserveNumbers takes n consecutive values from the named sequence and
 	// returns the first. Called inside a transaction, the values return to
 	// the sequence on rollback, which keeps numbering gapless.

@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/httpapi/internal/humaop"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
@@ -226,6 +228,44 @@ func invoicesOut(invs []*billing.Invoice) *invoicesOutput {
 	return out
 }
 
+type invoiceListInput struct {
+	Kind     string `query:"kind" enum:"invoice,credit_note,"`
+	Status   string `query:"status" enum:"open,paid,void,uncollectible,"`
+	BeforeID int64  `query:"before_id" doc:"Continue after the last invoice of the previous page."`
+}
+
+type invoiceListOutput struct {
+	Body struct {
+		Invoices []invoiceBody `json:"invoices"`
+		// Counts says how many documents each of the list's filters holds.
+		Counts map[string]map[string]int `json:"counts" doc:"Documents by kind, then status: {\"invoice\": {\"open\": 2}}."`
+		Due    []moneyBody               `json:"due" doc:"What is left to pay on open invoices, per currency."`
+	}
+}
+
+// moneyBody is an amount in a currency, in the currency's decimal units.
+type moneyBody struct {
+	Amount   string `json:"amount" doc:"Decimal, e.g. 12.50."`
+	Currency string `json:"currency"`
+}
+
+func invoiceListOut(invs []*billing.Invoice, tally billing.InvoiceTally) *invoiceListOutput {
+	out := &invoiceListOutput{}
+	out.Body.Invoices = invoicesOut(invs).Body.Invoices
+	out.Body.Counts = map[string]map[string]int{}
+	for kind, byStatus := range tally.Counts {
+		out.Body.Counts[string(kind)] = map[string]int{}
+		for status, n := range byStatus {
+			out.Body.Counts[string(kind)][string(status)] = n
+		}
+	}
+	out.Body.Due = []moneyBody{}
+	for _, m := range tally.Due {
+		out.Body.Due = append(out.Body.Due, moneyBody{Amount: m.Decimal(), Currency: m.Currency})
+	}
+	return out
+}
+
 type payOutput struct {
 	Body struct {
 		Status  string      `json:"status"`
@@ -365,13 +405,21 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 	})
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "list-invoices", Method: http.MethodGet, Path: APIPrefix + "/account/invoices", Tags: []string{"billing"},
-		Summary: "Your invoices and credit notes", Middlewares: huma.Middlewares{s.guard(read)},
-	}, func(ctx context.Context, _ *struct{}) (*invoicesOutput, error) {
-		invs, err := b.CustomerInvoices(ctx, principalFrom(ctx).user.ID)
+		Summary:     "Your invoices and credit notes, newest first, with how many of each and what is due",
+		Description: fmt.Sprintf("One page of %d; a shorter page is the last.", billing.InvoicePageSize),
+		Middlewares: huma.Middlewares{s.guard(read)},
+	}, func(ctx context.Context, in *invoiceListInput) (*invoiceListOutput, error) {
+		me := principalFrom(ctx).user.ID
+		invs, err := b.CustomerInvoicePage(ctx, me, billing.InvoiceQuery{
+			Kind: billing.InvoiceKind(in.Kind), Status: billing.InvoiceStatus(in.Status), BeforeID: in.BeforeID})
+		if err != nil {
+			return nil, apiError(s.log, platform.UnderField("query", err))
+		}
+		tally, err := b.CustomerInvoiceTally(ctx, me)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		return invoicesOut(invs), nil
+		return invoiceListOut(invs, tally), nil
 	})
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "get-invoice", Method: http.MethodGet, Path: APIPrefix + "/account/invoices/{id}", Tags: []string{"billing"},

@@ -95,10 +95,22 @@ func TestOrderingAndInvoicesOverHTTP(t *testing.T) {
 	inv := fmt.Sprintf("/account/invoices/%d", placed.Invoice.ID)
 	var invoices struct {
 		Invoices []struct{ Number string } `json:"invoices"`
+		Counts   map[string]map[string]int
+		Due      []struct{ Amount, Currency string }
 	}
 	ada.want(http.StatusOK, "GET", "/account/invoices", nil, &invoices)
-	if len(invoices.Invoices) != 1 || invoices.Invoices[0].Number != placed.Invoice.Number {
+	if len(invoices.Invoices) != 1 || invoices.Invoices[0].Number != placed.Invoice.Number ||
+		invoices.Counts["invoice"]["open"] != 1 || len(invoices.Due) != 1 || invoices.Due[0].Amount != placed.Invoice.Total {
 		t.Fatalf("invoices: %+v", invoices)
+	}
+	ada.want(http.StatusOK, "GET", "/account/invoices?kind=invoice&status=paid", nil, &invoices)
+	if len(invoices.Invoices) != 0 || invoices.Counts["invoice"]["open"] != 1 {
+		t.Fatalf("paid invoices before paying: %+v", invoices)
+	}
+	var badFilter struct{ Errors []struct{ Location string } }
+	ada.want(http.StatusUnprocessableEntity, "GET", "/account/invoices?status=draft", nil, &badFilter)
+	if len(badFilter.Errors) != 1 || badFilter.Errors[0].Location != "query.status" {
+		t.Fatalf("listing drafts: %+v", badFilter)
 	}
 	ada.want(http.StatusOK, "GET", sub, nil, nil)
 	ada.want(http.StatusOK, "GET", inv, nil, nil)

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -187,6 +189,48 @@ func (s *Store) ListInvoicesByCustomer(ctx context.Context, customerID int64) ([
 		return nil, s.translate(err, "invoices")
 	}
 	return invoicesFromRows(rows)
+}
+
+// ListCustomerInvoicePage returns one page of the invoices a customer sees,
+// newest first, without their lines.
+func (s *Store) ListCustomerInvoicePage(ctx context.Context, customerID int64, q billing.InvoiceQuery) ([]*billing.Invoice, error) {
+	rows, err := s.q.InvoicePageByCustomer(ctx, dbsqlc.InvoicePageByCustomerParams{
+		CustomerID: customerID, Column2: string(q.Kind), Kind: string(q.Kind),
+		Column4: string(q.Status), Status: string(q.Status), Column6: q.BeforeID, ID: q.BeforeID,
+	})
+	if err != nil {
+		return nil, s.translate(err, "invoices")
+	}
+	return invoicesFromRows(rows)
+}
+
+// TallyCustomerInvoices counts a customer's invoices by kind and status and
+// sums their open invoices' amounts due, in two queries.
+func (s *Store) TallyCustomerInvoices(ctx context.Context, customerID int64) (billing.InvoiceTally, error) {
+	tally := billing.InvoiceTally{Counts: map[billing.InvoiceKind]map[billing.InvoiceStatus]int{}}
+	counts, err := s.q.InvoiceTallyByCustomer(ctx, customerID)
+	if err != nil {
+		return tally, s.translate(err, "invoices")
+	}
+	for _, c := range counts {
+		kind := billing.InvoiceKind(c.Kind)
+		if tally.Counts[kind] == nil {
+			tally.Counts[kind] = map[billing.InvoiceStatus]int{}
+		}
+		tally.Counts[kind][billing.InvoiceStatus(c.Status)] = int(c.Count)
+	}
+	open, err := s.q.InvoiceDueByCustomer(ctx, customerID)
+	if err != nil {
+		return tally, s.translate(err, "invoices")
+	}
+	due := map[string]int64{}
+	for _, o := range open {
+		due[o.Currency] += o.Total - o.AmountPaid
+	}
+	for _, cur := range slices.Sorted(maps.Keys(due)) {
+		tally.Due = append(tally.Due, billing.Money{Amount: due[cur], Currency: cur})
+	}
+	return tally, nil
 }
 
 // ReserveNumbers takes n values from a sequence inside a transaction.

@@ -38,6 +38,31 @@ SELECT * FROM invoices WHERE subscription_id = ? ORDER BY id;
 -- name: InvoiceListByCustomer :many
 SELECT * FROM invoices WHERE customer_id = ? ORDER BY id;
 
+-- name: InvoicePageByCustomer :many
+-- The invoices a customer sees (never drafts), of a kind and status when
+-- given, newest first, one page of billing.InvoicePageSize after a given id
+-- (0 for the first page).
+SELECT * FROM invoices
+WHERE customer_id = ? AND status <> 'draft'
+  AND (? = '' OR kind = ?)
+  AND (? = '' OR status = ?)
+  AND (? = 0 OR id < ?)
+ORDER BY id DESC
+LIMIT 50;
+
+-- name: InvoiceTallyByCustomer :many
+-- How many invoices a customer has of each kind and status; drafts are not
+-- theirs to see yet.
+SELECT kind, status, COUNT(*) AS count
+FROM invoices
+WHERE customer_id = ? AND status <> 'draft'
+GROUP BY kind, status;
+
+-- name: InvoiceDueByCustomer :many
+-- What a customer has left to pay: their open invoices' amounts.
+SELECT currency, total, amount_paid FROM invoices
+WHERE customer_id = ? AND status = 'open' AND kind = 'invoice';
+
 -- name: InvoiceDraftUpdate :execrows
 -- Only a draft's content changes; the status condition makes a draft that
 -- was issued meanwhile match nothing.

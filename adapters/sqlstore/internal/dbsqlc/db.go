@@ -168,6 +168,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.invoiceDraftUpdateStmt, err = db.PrepareContext(ctx, invoiceDraftUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceDraftUpdate: %w", err)
 	}
+	if q.invoiceDueByCustomerStmt, err = db.PrepareContext(ctx, invoiceDueByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceDueByCustomer: %w", err)
+	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -195,11 +198,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.invoiceOpenBalancesStmt, err = db.PrepareContext(ctx, invoiceOpenBalances); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceOpenBalances: %w", err)
 	}
+	if q.invoicePageByCustomerStmt, err = db.PrepareContext(ctx, invoicePageByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoicePageByCustomer: %w", err)
+	}
 	if q.invoiceRenderingGetStmt, err = db.PrepareContext(ctx, invoiceRenderingGet); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceRenderingGet: %w", err)
 	}
 	if q.invoiceRenderingInsertStmt, err = db.PrepareContext(ctx, invoiceRenderingInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceRenderingInsert: %w", err)
+	}
+	if q.invoiceTallyByCustomerStmt, err = db.PrepareContext(ctx, invoiceTallyByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceTallyByCustomer: %w", err)
 	}
 	if q.invoiceUpdateStmt, err = db.PrepareContext(ctx, invoiceUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceUpdate: %w", err)
@@ -875,6 +884,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing invoiceDraftUpdateStmt: %w", cerr)
 		}
 	}
+	if q.invoiceDueByCustomerStmt != nil {
+		if cerr := q.invoiceDueByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceDueByCustomerStmt: %w", cerr)
+		}
+	}
 	if q.invoiceGetByIDStmt != nil {
 		if cerr := q.invoiceGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceGetByIDStmt: %w", cerr)
@@ -920,6 +934,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing invoiceOpenBalancesStmt: %w", cerr)
 		}
 	}
+	if q.invoicePageByCustomerStmt != nil {
+		if cerr := q.invoicePageByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoicePageByCustomerStmt: %w", cerr)
+		}
+	}
 	if q.invoiceRenderingGetStmt != nil {
 		if cerr := q.invoiceRenderingGetStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceRenderingGetStmt: %w", cerr)
@@ -928,6 +947,11 @@ func (q *Queries) Close() error {
 	if q.invoiceRenderingInsertStmt != nil {
 		if cerr := q.invoiceRenderingInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceRenderingInsertStmt: %w", cerr)
+		}
+	}
+	if q.invoiceTallyByCustomerStmt != nil {
+		if cerr := q.invoiceTallyByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceTallyByCustomerStmt: %w", cerr)
 		}
 	}
 	if q.invoiceUpdateStmt != nil {
@@ -1732,6 +1756,7 @@ type Queries struct {
 	gatewaySubscriptionListStmt              *sql.Stmt
 	invoiceDraftDeleteStmt                   *sql.Stmt
 	invoiceDraftUpdateStmt                   *sql.Stmt
+	invoiceDueByCustomerStmt                 *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemDeleteByInvoiceStmt           *sql.Stmt
@@ -1741,8 +1766,10 @@ type Queries struct {
 	invoiceListBySubscriptionStmt            *sql.Stmt
 	invoiceListOpenDueByStmt                 *sql.Stmt
 	invoiceOpenBalancesStmt                  *sql.Stmt
+	invoicePageByCustomerStmt                *sql.Stmt
 	invoiceRenderingGetStmt                  *sql.Stmt
 	invoiceRenderingInsertStmt               *sql.Stmt
+	invoiceTallyByCustomerStmt               *sql.Stmt
 	invoiceUpdateStmt                        *sql.Stmt
 	jobBuryStmt                              *sql.Stmt
 	jobCompleteStmt                          *sql.Stmt
@@ -1940,6 +1967,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
 		invoiceDraftDeleteStmt:                   q.invoiceDraftDeleteStmt,
 		invoiceDraftUpdateStmt:                   q.invoiceDraftUpdateStmt,
+		invoiceDueByCustomerStmt:                 q.invoiceDueByCustomerStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemDeleteByInvoiceStmt:           q.invoiceItemDeleteByInvoiceStmt,
@@ -1949,8 +1977,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
 		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
 		invoiceOpenBalancesStmt:                  q.invoiceOpenBalancesStmt,
+		invoicePageByCustomerStmt:                q.invoicePageByCustomerStmt,
 		invoiceRenderingGetStmt:                  q.invoiceRenderingGetStmt,
 		invoiceRenderingInsertStmt:               q.invoiceRenderingInsertStmt,
+		invoiceTallyByCustomerStmt:               q.invoiceTallyByCustomerStmt,
 		invoiceUpdateStmt:                        q.invoiceUpdateStmt,
 		jobBuryStmt:                              q.jobBuryStmt,
 		jobCompleteStmt:                          q.jobCompleteStmt,

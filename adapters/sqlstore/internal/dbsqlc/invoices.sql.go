@@ -68,6 +68,41 @@ func (q *Queries) InvoiceDraftUpdate(ctx context.Context, arg InvoiceDraftUpdate
 	return result.RowsAffected()
 }
 
+const invoiceDueByCustomer = `-- name: InvoiceDueByCustomer :many
+SELECT currency, total, amount_paid FROM invoices
+WHERE customer_id = ? AND status = 'open' AND kind = 'invoice'
+`
+
+type InvoiceDueByCustomerRow struct {
+	Currency   string
+	Total      int64
+	AmountPaid int64
+}
+
+// What a customer has left to pay: their open invoices' amounts.
+func (q *Queries) InvoiceDueByCustomer(ctx context.Context, customerID int64) ([]InvoiceDueByCustomerRow, error) {
+	rows, err := q.query(ctx, q.invoiceDueByCustomerStmt, invoiceDueByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InvoiceDueByCustomerRow
+	for rows.Next() {
+		var i InvoiceDueByCustomerRow
+		if err := rows.Scan(&i.Currency, &i.Total, &i.AmountPaid); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const invoiceGetByID = `-- name: InvoiceGetByID :one
 SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE id = ?
 `
@@ -427,6 +462,127 @@ func (q *Queries) InvoiceListOpenDueBy(ctx context.Context, dueAt sql.NullTime) 
 			&i.CreatedAt,
 			&i.RenewalKey,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const invoicePageByCustomer = `-- name: InvoicePageByCustomer :many
+SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices
+WHERE customer_id = ? AND status <> 'draft'
+  AND (? = '' OR kind = ?)
+  AND (? = '' OR status = ?)
+  AND (? = 0 OR id < ?)
+ORDER BY id DESC
+LIMIT 50
+`
+
+type InvoicePageByCustomerParams struct {
+	CustomerID int64
+	Column2    interface{}
+	Kind       string
+	Column4    interface{}
+	Status     string
+	Column6    interface{}
+	ID         int64
+}
+
+// The invoices a customer sees (never drafts), of a kind and status when
+// given, newest first, one page of billing.InvoicePageSize after a given id
+// (0 for the first page).
+func (q *Queries) InvoicePageByCustomer(ctx context.Context, arg InvoicePageByCustomerParams) ([]Invoice, error) {
+	rows, err := q.query(ctx, q.invoicePageByCustomerStmt, invoicePageByCustomer,
+		arg.CustomerID,
+		arg.Column2,
+		arg.Kind,
+		arg.Column4,
+		arg.Status,
+		arg.Column6,
+		arg.ID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Invoice
+	for rows.Next() {
+		var i Invoice
+		if err := rows.Scan(
+			&i.ID,
+			&i.Number,
+			&i.Kind,
+			&i.BillingReason,
+			&i.CustomerID,
+			&i.SubscriptionID,
+			&i.RelatedInvoiceID,
+			&i.Currency,
+			&i.Status,
+			&i.Subtotal,
+			&i.Tax,
+			&i.Total,
+			&i.AmountPaid,
+			&i.TaxRatePpm,
+			&i.TaxName,
+			&i.TaxInclusive,
+			&i.ReverseCharge,
+			&i.PeriodStart,
+			&i.PeriodEnd,
+			&i.CustomerJson,
+			&i.CompanyJson,
+			&i.PlanChangeJson,
+			&i.IssuedAt,
+			&i.DueAt,
+			&i.PaidAt,
+			&i.VoidedAt,
+			&i.CreatedAt,
+			&i.RenewalKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const invoiceTallyByCustomer = `-- name: InvoiceTallyByCustomer :many
+SELECT kind, status, COUNT(*) AS count
+FROM invoices
+WHERE customer_id = ? AND status <> 'draft'
+GROUP BY kind, status
+`
+
+type InvoiceTallyByCustomerRow struct {
+	Kind   string
+	Status string
+	Count  int64
+}
+
+// How many invoices a customer has of each kind and status; drafts are not
+// theirs to see yet.
+func (q *Queries) InvoiceTallyByCustomer(ctx context.Context, customerID int64) ([]InvoiceTallyByCustomerRow, error) {
+	rows, err := q.query(ctx, q.invoiceTallyByCustomerStmt, invoiceTallyByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InvoiceTallyByCustomerRow
+	for rows.Next() {
+		var i InvoiceTallyByCustomerRow
+		if err := rows.Scan(&i.Kind, &i.Status, &i.Count); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

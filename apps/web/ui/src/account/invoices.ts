@@ -44,13 +44,6 @@ export function sumDecimals(amounts: string[]): string {
   )
 }
 
-/** The amounts due of invoices, one sum per currency. */
-export function totalsByCurrency(invoices: Invoice[]): { currency: string; amount: string }[] {
-  const by = new Map<string, string[]>()
-  for (const inv of invoices) by.set(inv.currency, [...(by.get(inv.currency) ?? []), inv.amount_due])
-  return [...by].map(([currency, amounts]) => ({ currency, amount: sumDecimals(amounts) }))
-}
-
 /** Whether a decimal string is above, below or at zero. */
 export function sign(amount: string): -1 | 0 | 1 {
   if (/^-?0*(\.0*)?$/.test(amount.trim())) return 0

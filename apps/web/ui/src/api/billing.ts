@@ -1,4 +1,4 @@
-import { api } from './client'
+import { api, query } from './client'
 
 export type Cycle = 'hourly' | 'monthly' | 'quarterly' | 'semiannual' | 'annual'
 
@@ -164,10 +164,28 @@ export interface PaymentConfirmation {
   publishable_key: string
 }
 
+/** Invoices per page of the customer's list. */
+export const invoicePageSize = 50
+
+export interface InvoiceListQuery {
+  kind?: 'invoice' | 'credit_note'
+  status?: 'open' | 'paid' | 'void' | 'uncollectible'
+  before_id?: number
+}
+
+export interface InvoiceList {
+  invoices: Invoice[]
+  /** Documents by kind, then status: { invoice: { open: 2 } }. */
+  counts: Record<string, Record<string, number> | undefined>
+  /** What is left to pay on open invoices, per currency. */
+  due: { amount: string; currency: string }[]
+}
+
 export const billing = {
   catalog: () => api.get<{ plans: Plan[] }>('/catalog').then((r) => r.plans),
   order: (o: Order) => api.post<OrderResult>('/orders', o),
-  invoices: () => api.get<{ invoices: Invoice[] }>('/account/invoices').then((r) => r.invoices),
+  /** One page of invoices, newest first, with the list's counts and what is due. */
+  invoices: (q: InvoiceListQuery = {}) => api.get<InvoiceList>(`/account/invoices${query({ ...q })}`),
   invoice: (id: number) => api.get<Invoice>(`/account/invoices/${id}`),
   subscriptions: () => api.get<{ subscriptions: Subscription[] }>('/account/subscriptions').then((r) => r.subscriptions),
   subscription: (id: number) => api.get<Subscription>(`/account/subscriptions/${id}`),

@@ -1,0 +1,1 @@
+import{ot as e}from"./VAlert-Bn0hDSeb.js";var t=e(`v-spacer`,`div`,`VSpacer`);export{t};
