@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -151,6 +152,12 @@ func (s *Service) changeRole(ctx context.Context, admin *Authenticated, userID i
 			return err
 		}
 		if err := checkOwnStaffAccess(admin, after); err != nil {
+			return err
+		}
+		// The role's permissions are what the target gains, whatever perms
+		// said: an existing role keeps its own.
+		gained := slices.DeleteFunc(slices.Clone(after.Permissions), func(p Permission) bool { return slices.Contains(target.Permissions, p) })
+		if err := checkDelegable(admin, gained); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, admin.User.ID, admin.Session.ImpersonatorID, action, "user", userID, m,

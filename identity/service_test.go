@@ -485,9 +485,11 @@ func TestProfileAndStaffFields(t *testing.T) {
 
 func TestGrantAndRevokeRoleAudited(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
-		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite)
+		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite, identity.PermBillingRefund)
 		h.passTOTP(t, boss)
 		newbie := h.staff(t, "newbie@example.com")
+		// Staff give only permissions they hold, whatever the role is named.
+		wantCode(t, h.svc.GrantRole(ctx, boss, newbie.User.ID, "payments", []identity.Permission{identity.PermInvoicesWrite}, meta), platform.EFORBIDDEN)
 		mustOK(t, h.svc.GrantRole(ctx, boss, newbie.User.ID, "billing", []identity.Permission{identity.PermBillingRefund}, meta))
 		u, _ := h.store.GetUser(ctx, newbie.User.ID)
 		if !u.Can(identity.PermBillingRefund) {

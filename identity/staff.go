@@ -86,6 +86,11 @@ func (s *Service) InviteStaff(ctx context.Context, admin *Authenticated, inv Sta
 		if roles, err = rolesNamed(ctx, tx, inv.Roles); err != nil {
 			return err
 		}
+		for _, r := range roles {
+			if err := checkDelegable(admin, r.Permissions); err != nil {
+				return err
+			}
+		}
 		if err := createAccount(ctx, tx, u, NoPassword, profile); err != nil {
 			return err
 		}
@@ -148,6 +153,18 @@ func createAccount(ctx context.Context, tx Store, u *User, passwordHash string, 
 // that left them unable to manage the staff: they could not undo it, and
 // if they were the last such admin nobody could. Another admin may still
 // take the role away.
+// checkDelegable refuses to give anyone a permission the admin does not
+// hold: staff.write lets staff share their access, not exceed it, so one
+// account with it cannot mint a colleague with every permission.
+func checkDelegable(admin *Authenticated, perms []Permission) error {
+	for _, p := range perms {
+		if !admin.Actor().Can(p) {
+			return platform.Errorf(platform.EFORBIDDEN, "you cannot give the %s permission, which you do not hold", p)
+		}
+	}
+	return nil
+}
+
 func checkOwnStaffAccess(admin *Authenticated, after *User) error {
 	if after.ID == admin.User.ID && !slices.Contains(after.Permissions, PermStaffWrite) {
 		return platform.Errorf(platform.EFORBIDDEN,

@@ -18,10 +18,15 @@ func (h *harness) role(t *testing.T, a *identity.Authenticated, name string, per
 
 func TestInviteStaffSetsPasswordAndSignsIn(t *testing.T) {
 	eachStore(t, func(t *testing.T, h *harness) {
-		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite)
+		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite, identity.PermInvoicesWrite, identity.PermBillingRefund)
 		h.passTOTP(t, boss)
 		_, err := h.store.EnsureRole(ctx, "billing", []identity.Permission{identity.PermInvoicesWrite, identity.PermBillingRefund})
 		mustOK(t, err)
+		// A role with permissions the inviter lacks is not theirs to give.
+		_, err = h.store.EnsureRole(ctx, "auditors", []identity.Permission{identity.PermAuditRead})
+		mustOK(t, err)
+		_, err = h.svc.InviteStaff(ctx, boss, identity.StaffInvitation{Email: "eve@example.com", Roles: []string{"auditors"}}, meta)
+		wantCode(t, err, platform.EFORBIDDEN)
 
 		inv := identity.StaffInvitation{Email: " Nia@Example.com ", Name: "Nia", Roles: []string{"billing"}}
 		member, err := h.svc.InviteStaff(ctx, boss, inv, meta)

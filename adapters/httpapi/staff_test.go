@@ -30,8 +30,13 @@ func TestInviteStaffOverHTTP(t *testing.T) {
 		if _, err := e.store.EnsureRole(ctx, "managers", []identity.Permission{identity.PermStaffWrite, identity.PermAuditRead}); err != nil {
 			t.Fatal(err)
 		}
-		boss := e.staff("boss@example.com", identity.PermStaffWrite)
+		if _, err := e.store.EnsureRole(ctx, "accountants", []identity.Permission{identity.PermInvoicesWrite}); err != nil {
+			t.Fatal(err)
+		}
+		boss := e.staff("boss@example.com", identity.PermStaffWrite, identity.PermAuditRead)
 		boss.enrolTOTP()
+		// Staff share their access, never more of it.
+		boss.want(http.StatusForbidden, "POST", "/admin/staff", map[string]any{"email": "eve@example.com", "roles": []string{"accountants"}}, nil)
 		var roles struct {
 			Roles       []struct{ Name string }
 			Permissions []string
@@ -84,8 +89,13 @@ func TestStaffChangesNeedStaffPermission(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
 		clerk := e.staff("clerk@example.com", identity.PermSettingsWrite)
 		clerk.enrolTOTP()
-		boss := e.staff("boss@example.com", identity.PermStaffWrite)
+		if _, err := e.store.EnsureRole(ctx, "accountants", []identity.Permission{identity.PermInvoicesWrite}); err != nil {
+			t.Fatal(err)
+		}
+		boss := e.staff("boss@example.com", identity.PermStaffWrite, identity.PermAuditRead)
 		boss.enrolTOTP()
+		// Staff share their access, never more of it.
+		boss.want(http.StatusForbidden, "POST", "/admin/staff", map[string]any{"email": "eve@example.com", "roles": []string{"accountants"}}, nil)
 		clerkStatus := fmt.Sprintf("/admin/users/%d/status", clerk.id())
 		suspend := map[string]string{"status": "suspended"}
 		// Settings are not staff: the clerk sees the staff but changes
