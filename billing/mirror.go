@@ -19,6 +19,19 @@ func (s *Service) LinkGatewaySubscription(ctx context.Context, subID int64, gate
 	return s.store.LinkGatewaySubscription(ctx, subID, gateway, gatewaySubID, s.now())
 }
 
+// UnlinkGatewaySubscription forgets a gateway subscription that never
+// started billing: one whose approval the buyer abandoned, so that they
+// can start again.
+func (s *Service) UnlinkGatewaySubscription(ctx context.Context, subID int64, gateway, gatewaySubID string) error {
+	return s.store.UnlinkGatewaySubscription(ctx, subID, gateway, gatewaySubID)
+}
+
+// GatewaysBillingCustomer maps each of a customer's subscriptions that a
+// gateway bills itself to those gateways.
+func (s *Service) GatewaysBillingCustomer(ctx context.Context, customerID int64) (map[int64][]string, error) {
+	return s.store.GatewaysBillingCustomer(ctx, customerID)
+}
+
 // CustomerSubscription returns one of the customer's subscriptions with
 // its plan and recurring amount; another customer's is an ENOTFOUND.
 func (s *Service) CustomerSubscription(ctx context.Context, customerID, subID int64) (*Subscription, *Plan, Money, error) {

@@ -65,6 +65,12 @@ type Store interface {
 	// GatewaySubscriptions maps gateway names to the subscription's ids
 	// there.
 	GatewaySubscriptions(ctx context.Context, subID int64) (map[string]string, error)
+	// UnlinkGatewaySubscription forgets a gateway's subscription id;
+	// ENOTFOUND when that id is not the one linked.
+	UnlinkGatewaySubscription(ctx context.Context, subID int64, gateway, gatewaySubID string) error
+	// GatewaysBillingCustomer maps each of the customer's subscriptions
+	// that a gateway bills itself to those gateways' names.
+	GatewaysBillingCustomer(ctx context.Context, customerID int64) (map[int64][]string, error)
 	ListPendingCreatedBefore(ctx context.Context, t time.Time) ([]*Subscription, error)
 	ListSubscriptionsByCustomer(ctx context.Context, customerID int64) ([]*Subscription, error)
 

@@ -452,7 +452,7 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 		}
 		out := &customerDetailOutput{}
 		out.Body.ID, out.Body.Email, out.Body.Details, out.Body.TaxExempt = c.ID, c.Email, c.Details, c.Tax.Exempt
-		if out.Body.Subscriptions, err = subscriptionsOut(ctx, catalog, subs); err != nil {
+		if out.Body.Subscriptions, err = customerSubscriptionsOut(ctx, b, catalog, c.ID, subs); err != nil {
 			return nil, apiError(s.log, err)
 		}
 		return out, nil

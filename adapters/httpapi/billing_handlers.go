@@ -114,6 +114,7 @@ type subscriptionBody struct {
 	CurrentPeriodEnd   time.Time `json:"current_period_end,omitzero"`
 	CancelAtPeriodEnd  bool      `json:"cancel_at_period_end,omitempty"`
 	Backordered        bool      `json:"backordered,omitempty"`
+	BilledBy           []string  `json:"billed_by,omitempty" doc:"Gateways that bill it on their own schedule (paypal): set up, or waiting for the buyer's approval."`
 	CreatedAt          time.Time `json:"created_at" doc:"When it was ordered."`
 }
 
@@ -162,6 +163,23 @@ func subscriptionsOut(ctx context.Context, catalog Catalog, subs []*billing.Subs
 			}
 		}
 		out = append(out, body)
+	}
+	return out, nil
+}
+
+// customerSubscriptionsOut is subscriptionsOut for one customer's
+// subscriptions, with the gateways that bill each: one query more.
+func customerSubscriptionsOut(ctx context.Context, b *billing.Service, catalog Catalog, customerID int64, subs []*billing.Subscription) ([]subscriptionBody, error) {
+	out, err := subscriptionsOut(ctx, catalog, subs)
+	if err != nil || len(subs) == 0 {
+		return out, err
+	}
+	billedBy, err := b.GatewaysBillingCustomer(ctx, customerID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].BilledBy = billedBy[out[i].ID]
 	}
 	return out, nil
 }
@@ -331,12 +349,13 @@ func (s *Server) registerBilling(b *billing.Service, catalog Catalog, pdfs Invoi
 		OperationID: "list-subscriptions", Method: http.MethodGet, Path: APIPrefix + "/account/subscriptions", Tags: []string{"billing"},
 		Summary: "Your subscriptions", Middlewares: huma.Middlewares{s.guard(read)},
 	}, func(ctx context.Context, _ *struct{}) (*subscriptionsOutput, error) {
-		subs, err := b.CustomerSubscriptions(ctx, principalFrom(ctx).user.ID)
+		me := principalFrom(ctx).user.ID
+		subs, err := b.CustomerSubscriptions(ctx, me)
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
 		out := &subscriptionsOutput{}
-		if out.Body.Subscriptions, err = subscriptionsOut(ctx, catalog, subs); err != nil {
+		if out.Body.Subscriptions, err = customerSubscriptionsOut(ctx, b, catalog, me, subs); err != nil {
 			return nil, apiError(s.log, err)
 		}
 		return out, nil

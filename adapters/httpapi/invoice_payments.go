@@ -24,6 +24,9 @@ type PayPalCheckout interface {
 	OrderInvoice(ctx context.Context, orderID string) (int64, error)
 	EnsurePlan(ctx context.Context, planCode string, amount billing.Money, cycle billing.Cycle) (string, error)
 	CreateSubscription(ctx context.Context, gatewayPlanID string, subscriptionID int64, returnURL, cancelURL string) (id, approveURL string, err error)
+	// SubscriptionStatus is APPROVAL_PENDING until the buyer approves,
+	// then ACTIVE, SUSPENDED, CANCELLED or EXPIRED.
+	SubscriptionStatus(ctx context.Context, id string) (string, error)
 }
 
 type invoiceBody struct {
@@ -98,6 +101,29 @@ type confirmPaymentOutput struct {
 		ClientSecret   string `json:"client_secret" doc:"For Stripe.js handleNextAction; then call check-payment."`
 		PublishableKey string `json:"publishable_key"`
 	}
+}
+
+// forgetAbandonedPayPal clears the way for a PayPal subscription: one that
+// bills, or is paused, is a conflict; one the buyer never approved, or that
+// ended, is forgotten so that they can start again.
+func (s *Server) forgetAbandonedPayPal(ctx context.Context, b *billing.Service, paypal PayPalCheckout, subID int64) error {
+	links, err := b.GatewaySubscriptions(ctx, subID)
+	if err != nil {
+		return err
+	}
+	linked := links[paypal.Name()]
+	if linked == "" {
+		return nil
+	}
+	status, err := paypal.SubscriptionStatus(ctx, linked)
+	if err != nil {
+		return err
+	}
+	if status == "ACTIVE" || status == "SUSPENDED" {
+		return platform.Errorf(platform.ECONFLICT, "subscription %d already renews through PayPal", subID)
+	}
+	s.log.Info("forgetting a PayPal subscription that never billed", "subscription", subID, "paypal_subscription", linked, "status", status)
+	return b.UnlinkGatewaySubscription(ctx, subID, paypal.Name(), linked)
 }
 
 func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, confirmers map[string]PaymentConfirmer, paypal PayPalCheckout) {
@@ -178,12 +204,8 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		if !sub.Live() {
 			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "subscription %d is %s", sub.ID, sub.Status))
 		}
-		links, err := b.GatewaySubscriptions(ctx, sub.ID)
-		if err != nil {
+		if err := s.forgetAbandonedPayPal(ctx, b, paypal, sub.ID); err != nil {
 			return nil, apiError(s.log, err)
-		}
-		if links[paypal.Name()] != "" {
-			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "subscription %d already renews through PayPal", sub.ID))
 		}
 		ppPlan, err := paypal.EnsurePlan(ctx, plan.Code, amount, sub.Cycle)
 		if err != nil {

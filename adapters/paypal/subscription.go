@@ -151,6 +151,16 @@ func (g *Gateway) CreateSubscription(ctx context.Context, paypalPlanID string, s
 	return sub.ID, approveURL, nil
 }
 
+// SubscriptionStatus returns a PayPal subscription's status: APPROVAL_PENDING
+// until the buyer approves it, then ACTIVE, SUSPENDED, CANCELLED or EXPIRED.
+func (g *Gateway) SubscriptionStatus(ctx context.Context, id string) (string, error) {
+	sub, err := g.client.GetSubscriptionDetails(ctx, id)
+	if err != nil {
+		return "", translate(err, "get subscription "+id)
+	}
+	return string(sub.SubscriptionStatus), nil
+}
+
 // CancelSubscription cancels a PayPal subscription for reason, which PayPal
 // requires. A subscription already cancelled (the buyer did it in PayPal)
 // is not an error, so cancellations can be mirrored both ways.

@@ -136,6 +136,35 @@ func (s *Store) GatewaySubscriptions(ctx context.Context, subID int64) (map[stri
 	return out, nil
 }
 
+// UnlinkGatewaySubscription forgets a gateway's id of a subscription, if it
+// is still the one linked.
+func (s *Store) UnlinkGatewaySubscription(ctx context.Context, subID int64, gateway, gatewaySubID string) error {
+	n, err := s.writeQ().GatewaySubscriptionDelete(ctx, dbsqlc.GatewaySubscriptionDeleteParams{
+		SubscriptionID: subID, Gateway: gateway, GatewaySubscriptionID: gatewaySubID,
+	})
+	if err != nil {
+		return s.translate(err, "gateway subscription")
+	}
+	if n == 0 {
+		return platform.Errorf(platform.ENOTFOUND, "subscription %d has no %s subscription %s", subID, gateway, gatewaySubID)
+	}
+	return nil
+}
+
+// GatewaysBillingCustomer maps a customer's gateway-billed subscriptions
+// to the gateways, in one query.
+func (s *Store) GatewaysBillingCustomer(ctx context.Context, customerID int64) (map[int64][]string, error) {
+	rows, err := s.q.GatewaySubscriptionListByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "gateway subscriptions")
+	}
+	out := map[int64][]string{}
+	for _, r := range rows {
+		out[r.SubscriptionID] = append(out[r.SubscriptionID], r.Gateway)
+	}
+	return out, nil
+}
+
 func optionsJSON(opts []billing.OptionChoice) (string, error) {
 	if opts == nil {
 		opts = []billing.OptionChoice{}

@@ -265,6 +265,15 @@ func testSubscriptions(t *testing.T, s billing.Store) {
 	if !reflect.DeepEqual(links, map[string]string{"paypal": "I-SUB1"}) {
 		t.Fatalf("gateway subscriptions: %v", links)
 	}
+	billed, err := s.GatewaysBillingCustomer(ctx, sub.CustomerID)
+	must(t, err)
+	if !reflect.DeepEqual(billed, map[int64][]string{sub.ID: {"paypal"}}) {
+		t.Fatalf("gateway-billed subscriptions of the customer: %v", billed)
+	}
+	// Only the linked id unlinks; then another may be linked.
+	wantCode(t, s.UnlinkGatewaySubscription(ctx, sub.ID, "paypal", "I-OTHER"), platform.ENOTFOUND)
+	must(t, s.UnlinkGatewaySubscription(ctx, sub.ID, "paypal", "I-SUB1"))
+	must(t, s.LinkGatewaySubscription(ctx, sub.ID, "paypal", "I-SUB2", t0))
 }
 
 func sortedIDs(subs []*billing.Subscription) []int64 {

@@ -193,6 +193,7 @@ func TestOrderBecomesRunningService(t *testing.T) {
 			ID    int64
 			Total string
 		}
+		Subscription struct{ ID int64 }
 	}
 	c.call("POST", "/orders", map[string]any{"plan_id": vps, "currency": "USD", "cycle": "monthly", "coupon": "WELCOME10"}, http.StatusCreated, &order)
 	if order.Invoice.Total != "10.80" {
@@ -324,6 +325,7 @@ func TestPayInvoiceWithPayPal(t *testing.T) {
 			ID    int64
 			Total string
 		}
+		Subscription struct{ ID int64 }
 	}
 	c.call("POST", "/orders", map[string]any{"plan_id": catalog.Plans[0].ID, "currency": "USD", "cycle": "monthly"}, http.StatusCreated, &order)
 	invoice := "/account/invoices/" + itoa(order.Invoice.ID)
@@ -342,5 +344,33 @@ func TestPayInvoiceWithPayPal(t *testing.T) {
 	c.call("POST", invoice+"/paypal/capture", map[string]string{"order_id": pp.OrderID}, http.StatusOK, &paid)
 	if paid.Status != "paid" || len(fake.Captures()) != 1 {
 		t.Fatalf("after the capture the invoice is %q, with %d captures", paid.Status, len(fake.Captures()))
+	}
+
+	// Renewals through a PayPal subscription: one the buyer walked away
+	// from before approving does not block a second try; once approved,
+	// it bills, the list says so, and a third is refused.
+	sub := "/account/subscriptions/" + itoa(order.Subscription.ID)
+	var abandoned, approved struct {
+		ID         string `json:"order_id"`
+		ApproveURL string `json:"approve_url"`
+	}
+	c.call("POST", sub+"/paypal", nil, http.StatusOK, &abandoned)
+	c.call("POST", sub+"/paypal", nil, http.StatusOK, &approved)
+	if abandoned.ID == "" || approved.ID == abandoned.ID || approved.ApproveURL == "" {
+		t.Fatalf("PayPal subscriptions: abandoned %+v, then %+v", abandoned, approved)
+	}
+	if _, err := fake.ActivateSubscription(approved.ID); err != nil {
+		t.Fatal(err)
+	}
+	c.call("POST", sub+"/paypal", nil, http.StatusConflict, nil)
+	var subs struct {
+		Subscriptions []struct {
+			ID       int64
+			BilledBy []string `json:"billed_by"`
+		}
+	}
+	c.call("GET", "/account/subscriptions", nil, http.StatusOK, &subs)
+	if len(subs.Subscriptions) != 1 || len(subs.Subscriptions[0].BilledBy) != 1 || subs.Subscriptions[0].BilledBy[0] != "paypal" {
+		t.Fatalf("subscriptions: %+v", subs)
 	}
 }

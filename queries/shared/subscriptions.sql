@@ -53,5 +53,15 @@ SELECT * FROM subscriptions WHERE customer_id = ? ORDER BY id;
 -- name: GatewaySubscriptionInsert :exec
 INSERT INTO gateway_subscriptions (subscription_id, gateway, gateway_subscription_id, created_at) VALUES (?, ?, ?, ?);
 
+-- name: GatewaySubscriptionDelete :execrows
+DELETE FROM gateway_subscriptions WHERE subscription_id = ? AND gateway = ? AND gateway_subscription_id = ?;
+
+-- name: GatewaySubscriptionListByCustomer :many
+-- Which gateways bill each of a customer's subscriptions themselves.
+SELECT l.subscription_id, l.gateway FROM gateway_subscriptions l
+JOIN subscriptions s ON s.id = l.subscription_id
+WHERE s.customer_id = ?
+ORDER BY l.subscription_id, l.gateway;
+
 -- name: GatewaySubscriptionList :many
 SELECT gateway, gateway_subscription_id FROM gateway_subscriptions WHERE subscription_id = ? ORDER BY gateway;

@@ -11,6 +11,24 @@ import (
 	"time"
 )
 
+const gatewaySubscriptionDelete = `-- name: GatewaySubscriptionDelete :execrows
+DELETE FROM gateway_subscriptions WHERE subscription_id = ? AND gateway = ? AND gateway_subscription_id = ?
+`
+
+type GatewaySubscriptionDeleteParams struct {
+	SubscriptionID        int64
+	Gateway               string
+	GatewaySubscriptionID string
+}
+
+func (q *Queries) GatewaySubscriptionDelete(ctx context.Context, arg GatewaySubscriptionDeleteParams) (int64, error) {
+	result, err := q.exec(ctx, q.gatewaySubscriptionDeleteStmt, gatewaySubscriptionDelete, arg.SubscriptionID, arg.Gateway, arg.GatewaySubscriptionID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const gatewaySubscriptionInsert = `-- name: GatewaySubscriptionInsert :exec
 INSERT INTO gateway_subscriptions (subscription_id, gateway, gateway_subscription_id, created_at) VALUES (?, ?, ?, ?)
 `
@@ -51,6 +69,42 @@ func (q *Queries) GatewaySubscriptionList(ctx context.Context, subscriptionID in
 	for rows.Next() {
 		var i GatewaySubscriptionListRow
 		if err := rows.Scan(&i.Gateway, &i.GatewaySubscriptionID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const gatewaySubscriptionListByCustomer = `-- name: GatewaySubscriptionListByCustomer :many
+SELECT l.subscription_id, l.gateway FROM gateway_subscriptions l
+JOIN subscriptions s ON s.id = l.subscription_id
+WHERE s.customer_id = ?
+ORDER BY l.subscription_id, l.gateway
+`
+
+type GatewaySubscriptionListByCustomerRow struct {
+	SubscriptionID int64
+	Gateway        string
+}
+
+// Which gateways bill each of a customer's subscriptions themselves.
+func (q *Queries) GatewaySubscriptionListByCustomer(ctx context.Context, customerID int64) ([]GatewaySubscriptionListByCustomerRow, error) {
+	rows, err := q.query(ctx, q.gatewaySubscriptionListByCustomerStmt, gatewaySubscriptionListByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GatewaySubscriptionListByCustomerRow
+	for rows.Next() {
+		var i GatewaySubscriptionListByCustomerRow
+		if err := rows.Scan(&i.SubscriptionID, &i.Gateway); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -156,11 +156,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.gatewayEventInsertStmt, err = db.PrepareContext(ctx, gatewayEventInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewayEventInsert: %w", err)
 	}
+	if q.gatewaySubscriptionDeleteStmt, err = db.PrepareContext(ctx, gatewaySubscriptionDelete); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewaySubscriptionDelete: %w", err)
+	}
 	if q.gatewaySubscriptionInsertStmt, err = db.PrepareContext(ctx, gatewaySubscriptionInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewaySubscriptionInsert: %w", err)
 	}
 	if q.gatewaySubscriptionListStmt, err = db.PrepareContext(ctx, gatewaySubscriptionList); err != nil {
 		return nil, fmt.Errorf("error preparing query GatewaySubscriptionList: %w", err)
+	}
+	if q.gatewaySubscriptionListByCustomerStmt, err = db.PrepareContext(ctx, gatewaySubscriptionListByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query GatewaySubscriptionListByCustomer: %w", err)
 	}
 	if q.invoiceDraftDeleteStmt, err = db.PrepareContext(ctx, invoiceDraftDelete); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceDraftDelete: %w", err)
@@ -864,6 +870,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing gatewayEventInsertStmt: %w", cerr)
 		}
 	}
+	if q.gatewaySubscriptionDeleteStmt != nil {
+		if cerr := q.gatewaySubscriptionDeleteStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewaySubscriptionDeleteStmt: %w", cerr)
+		}
+	}
 	if q.gatewaySubscriptionInsertStmt != nil {
 		if cerr := q.gatewaySubscriptionInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing gatewaySubscriptionInsertStmt: %w", cerr)
@@ -872,6 +883,11 @@ func (q *Queries) Close() error {
 	if q.gatewaySubscriptionListStmt != nil {
 		if cerr := q.gatewaySubscriptionListStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing gatewaySubscriptionListStmt: %w", cerr)
+		}
+	}
+	if q.gatewaySubscriptionListByCustomerStmt != nil {
+		if cerr := q.gatewaySubscriptionListByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing gatewaySubscriptionListByCustomerStmt: %w", cerr)
 		}
 	}
 	if q.invoiceDraftDeleteStmt != nil {
@@ -1752,8 +1768,10 @@ type Queries struct {
 	gatewayCustomerGetStmt                   *sql.Stmt
 	gatewayCustomerInsertStmt                *sql.Stmt
 	gatewayEventInsertStmt                   *sql.Stmt
+	gatewaySubscriptionDeleteStmt            *sql.Stmt
 	gatewaySubscriptionInsertStmt            *sql.Stmt
 	gatewaySubscriptionListStmt              *sql.Stmt
+	gatewaySubscriptionListByCustomerStmt    *sql.Stmt
 	invoiceDraftDeleteStmt                   *sql.Stmt
 	invoiceDraftUpdateStmt                   *sql.Stmt
 	invoiceDueByCustomerStmt                 *sql.Stmt
@@ -1963,8 +1981,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewayCustomerGetStmt:                   q.gatewayCustomerGetStmt,
 		gatewayCustomerInsertStmt:                q.gatewayCustomerInsertStmt,
 		gatewayEventInsertStmt:                   q.gatewayEventInsertStmt,
+		gatewaySubscriptionDeleteStmt:            q.gatewaySubscriptionDeleteStmt,
 		gatewaySubscriptionInsertStmt:            q.gatewaySubscriptionInsertStmt,
 		gatewaySubscriptionListStmt:              q.gatewaySubscriptionListStmt,
+		gatewaySubscriptionListByCustomerStmt:    q.gatewaySubscriptionListByCustomerStmt,
 		invoiceDraftDeleteStmt:                   q.invoiceDraftDeleteStmt,
 		invoiceDraftUpdateStmt:                   q.invoiceDraftUpdateStmt,
 		invoiceDueByCustomerStmt:                 q.invoiceDueByCustomerStmt,

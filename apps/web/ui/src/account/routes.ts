@@ -19,6 +19,13 @@ export const accountRoutes: RouteRecordRaw[] = [
     props: (r) => ({ id: Number(r.params.id), outcome: r.params.outcome }),
   },
   { path: '/invoices/:id(\\d+)', name: 'invoice', component: () => import('./InvoicePage.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+  {
+    // PayPal's return and cancel pages for a PayPal subscription (adapters/httpapi/invoice_payments.go).
+    path: '/subscriptions/:id(\\d+)/paypal/:outcome(return|cancel)',
+    name: 'subscription-paypal',
+    component: () => import('./SubscriptionPayPalReturnPage.vue'),
+    props: (r) => ({ id: Number(r.params.id), outcome: r.params.outcome }),
+  },
   { path: '/subscriptions', name: 'subscriptions', component: () => import('./SubscriptionsPage.vue'), meta: { nav: 'Subscriptions' } },
   { path: '/payment-methods', name: 'payment-methods', component: () => import('./PaymentMethodsPage.vue'), meta: { nav: 'Payment methods' } },
   { path: '/profile', name: 'profile', component: () => import('./ProfilePage.vue'), meta: { nav: 'Profile' } },

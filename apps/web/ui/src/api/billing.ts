@@ -71,6 +71,8 @@ export interface Subscription {
   current_period_end?: string
   cancel_at_period_end?: boolean
   backordered?: boolean
+  /** Gateways that bill it themselves (paypal), set up or awaiting the buyer's approval. */
+  billed_by?: string[]
   /** When it was ordered. */
   created_at?: string
 }
@@ -201,6 +203,8 @@ export const billing = {
   dashboard: () => api.get<Dashboard>('/account/dashboard'),
   paymentOptions: () => api.get<PaymentOptions>('/account/payment-options'),
   /** Creates a PayPal order for the invoice: the buyer approves it on PayPal. */
+  /** Starts renewing a subscription through PayPal: the buyer approves it on PayPal. */
+  payPalSubscription: (id: number) => api.post<{ order_id: string; approve_url: string }>(`/account/subscriptions/${id}/paypal`),
   payPalOrder: (id: number) => api.post<{ order_id: string; approve_url: string }>(`/account/invoices/${id}/paypal`),
   /** Captures the PayPal order the buyer approved, on their return. */
   payPalCapture: (id: number, orderID: string) => api.post<Invoice>(`/account/invoices/${id}/paypal/capture`, { order_id: orderID }),

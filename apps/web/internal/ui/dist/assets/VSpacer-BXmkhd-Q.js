@@ -1,0 +1,1 @@
+import{at as e}from"./VBtn-CrCI7MDh.js";var t=e(`v-spacer`,`div`,`VSpacer`);export{t};

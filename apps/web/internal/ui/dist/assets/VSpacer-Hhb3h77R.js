@@ -1,1 +1,0 @@
-import{ot as e}from"./VAlert-Bn0hDSeb.js";var t=e(`v-spacer`,`div`,`VSpacer`);export{t};

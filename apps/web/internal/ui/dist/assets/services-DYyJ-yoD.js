@@ -1,1 +1,0 @@
-import{d as e}from"./VAvatar-DfzUjz33.js";var t={list:()=>e.get(`/services`).then(e=>e.services),status:t=>e.get(`/services/${t}/status`),power:(t,n)=>e.post(`/services/${t}/power`,{action:n}),panelLogin:t=>e.post(`/services/${t}/login`).then(e=>e.url)};export{t};
