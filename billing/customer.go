@@ -22,22 +22,6 @@ func (s *Service) CustomerSubscriptions(ctx context.Context, customerID int64) (
 	return s.store.ListSubscriptionsByCustomer(ctx, customerID)
 }
 
-// CustomerInvoices returns the invoices and credit notes a customer can
-// see: all of theirs but the drafts staff are still writing.
-func (s *Service) CustomerInvoices(ctx context.Context, customerID int64) ([]*Invoice, error) {
-	all, err := s.store.ListInvoicesByCustomer(ctx, customerID)
-	if err != nil {
-		return nil, err
-	}
-	seen := make([]*Invoice, 0, len(all))
-	for _, inv := range all {
-		if inv.Status != InvoiceDraft {
-			seen = append(seen, inv)
-		}
-	}
-	return seen, nil
-}
-
 // InvoicePageSize is how many invoices one page of a customer's list holds.
 const InvoicePageSize = 50
 

@@ -80,7 +80,7 @@ func TestDraftManualInvoice(t *testing.T) {
 		if _, err := h.svc.CustomerInvoice(ctx, c.ID, draft.ID); err != nil {
 			t.Fatalf("the customer cannot see the issued invoice: %v", err)
 		}
-		if mine, err := h.svc.CustomerInvoices(ctx, c.ID); err != nil || len(mine) != 1 {
+		if mine, err := h.svc.CustomerInvoicePage(ctx, c.ID, billing.InvoiceQuery{}); err != nil || len(mine) != 1 {
 			t.Fatalf("the customer's invoices after issue: %d (%v)", len(mine), err)
 		}
 
@@ -138,7 +138,7 @@ func (h *harness) wantHidden(t *testing.T, customerID, draftID int64) {
 	t.Helper()
 	_, err := h.svc.CustomerInvoice(ctx, customerID, draftID)
 	wantCode(t, err, platform.ENOTFOUND)
-	mine, err := h.svc.CustomerInvoices(ctx, customerID)
+	mine, err := h.svc.CustomerInvoicePage(ctx, customerID, billing.InvoiceQuery{})
 	mustOK(t, err)
 	for _, inv := range mine {
 		if inv.ID == draftID {

@@ -35,7 +35,9 @@ func (s *Server) registerDashboard(b *billing.Service, services provisioning.Sto
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		invs, err := b.CustomerInvoices(ctx, me)
+		// The newest page of open invoices: a long billing history costs
+		// nothing here.
+		invs, err := b.CustomerInvoicePage(ctx, me, billing.InvoiceQuery{Kind: billing.KindInvoice, Status: billing.InvoiceOpen})
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
@@ -52,9 +54,7 @@ func (s *Server) registerDashboard(b *billing.Service, services provisioning.Sto
 			}
 		}
 		for _, inv := range invs {
-			if inv.Status == billing.InvoiceOpen {
-				o.OpenInvoices = append(o.OpenInvoices, invoiceOut(inv))
-			}
+			o.OpenInvoices = append(o.OpenInvoices, invoiceOut(inv))
 		}
 		for _, sub := range subs {
 			if sub.Status != billing.SubActive {
