@@ -49,3 +49,11 @@ export const staff = {
   grantRole: (id: number, role: string, permissions?: string[]) => api.post(`/admin/staff/${id}/roles`, { role, permissions }),
   revokeRole: (id: number, role: string) => api.delete(`/admin/staff/${id}/roles/${encodeURIComponent(role)}`),
 }
+
+/**
+ * Whether the signed-in staff member may hand out every permission of a
+ * role: the API refuses to give a permission the giver does not hold.
+ */
+export function canGive(mine: readonly string[] | undefined, permissions: readonly string[]): boolean {
+  return permissions.every((p) => mine?.includes(p))
+}
