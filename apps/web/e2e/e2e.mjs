@@ -443,7 +443,7 @@ await step('write a draft invoice, edit it, issue it', async () => {
   console.log(`     draft #${id} issued as ${inv.number}, ${inv.total} ${inv.currency}`)
 })
 
-await step('invite a staff member on the Staff page', async () => {
+await step('invite a staff member and give them a role on the Staff page', async () => {
   await page.locator('[data-test="nav-staff"]').click()
   await page.waitForURL('**/admin/staff')
   await page.locator(`[data-test="staff-row"][data-email="${adminEmail}"]`).waitFor()
@@ -455,6 +455,12 @@ await step('invite a staff member on the Staff page', async () => {
   await dialog.waitFor({ state: 'detached' })
   const row = page.locator('[data-test="staff-row"][data-email="support-e2e@example.test"]')
   await row.locator('[data-test="staff-invited"]').waitFor()
+  await row.locator('[data-test="staff-grant"]').click()
+  const grant = page.locator('[data-test="staff-role-dialog"]')
+  await grant.waitFor()
+  await grant.locator('[data-test="staff-role-submit"]').click()
+  await grant.waitFor({ state: 'detached' })
+  await row.locator('[data-test="staff-role"]', { hasText: 'owner' }).waitFor()
 })
 
 await step('settings: rename the company', async () => {
