@@ -24,9 +24,10 @@ type PayPalCheckout interface {
 	OrderInvoice(ctx context.Context, orderID string) (int64, error)
 	EnsurePlan(ctx context.Context, planCode string, amount billing.Money, cycle billing.Cycle) (string, error)
 	CreateSubscription(ctx context.Context, gatewayPlanID string, subscriptionID int64, returnURL, cancelURL string) (id, approveURL string, err error)
-	// SubscriptionStatus is APPROVAL_PENDING until the buyer approves,
-	// then ACTIVE, SUSPENDED, CANCELLED or EXPIRED.
-	SubscriptionStatus(ctx context.Context, id string) (string, error)
+	// SubscriptionState is APPROVAL_PENDING, with the approve link, until
+	// the buyer approves; then APPROVED, ACTIVE, SUSPENDED, CANCELLED or
+	// EXPIRED.
+	SubscriptionState(ctx context.Context, id string) (status, approveURL string, err error)
 }
 
 type invoiceBody struct {
@@ -103,27 +104,35 @@ type confirmPaymentOutput struct {
 	}
 }
 
-// forgetAbandonedPayPal clears the way for a PayPal subscription: one that
-// bills, or is paused, is a conflict; one the buyer never approved, or that
-// ended, is forgotten so that they can start again.
-func (s *Server) forgetAbandonedPayPal(ctx context.Context, b *billing.Service, paypal PayPalCheckout, subID int64) error {
+// pendingPayPal decides what a new request for a PayPal subscription meets:
+// one that bills, is paused or was just approved is a conflict; one still
+// waiting for the buyer is returned to approve, so that a second click or
+// tab never makes a second subscription the buyer could approve too; one
+// that expired or was cancelled is forgotten, and an empty id says to make
+// a new one.
+func (s *Server) pendingPayPal(ctx context.Context, b *billing.Service, paypal PayPalCheckout, subID int64) (id, approveURL string, err error) {
 	links, err := b.GatewaySubscriptions(ctx, subID)
 	if err != nil {
-		return err
+		return "", "", err
 	}
 	linked := links[paypal.Name()]
 	if linked == "" {
-		return nil
+		return "", "", nil
 	}
-	status, err := paypal.SubscriptionStatus(ctx, linked)
+	status, approveURL, err := paypal.SubscriptionState(ctx, linked)
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	if status == "ACTIVE" || status == "SUSPENDED" {
-		return platform.Errorf(platform.ECONFLICT, "subscription %d already renews through PayPal", subID)
+	switch status {
+	case "ACTIVE", "SUSPENDED", "APPROVED":
+		return "", "", platform.Errorf(platform.ECONFLICT, "subscription %d already renews through PayPal", subID)
+	case "APPROVAL_PENDING":
+		if approveURL != "" {
+			return linked, approveURL, nil
+		}
 	}
 	s.log.Info("forgetting a PayPal subscription that never billed", "subscription", subID, "paypal_subscription", linked, "status", status)
-	return b.UnlinkGatewaySubscription(ctx, subID, paypal.Name(), linked)
+	return "", "", b.UnlinkGatewaySubscription(ctx, subID, paypal.Name(), linked)
 }
 
 func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string]billing.PaymentChecker, confirmers map[string]PaymentConfirmer, paypal PayPalCheckout) {
@@ -204,8 +213,14 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		if !sub.Live() {
 			return nil, apiError(s.log, platform.Errorf(platform.ECONFLICT, "subscription %d is %s", sub.ID, sub.Status))
 		}
-		if err := s.forgetAbandonedPayPal(ctx, b, paypal, sub.ID); err != nil {
+		out := &payPalOrderOutput{}
+		pending, approveURL, err := s.pendingPayPal(ctx, b, paypal, sub.ID)
+		if err != nil {
 			return nil, apiError(s.log, err)
+		}
+		if pending != "" {
+			out.Body.OrderID, out.Body.ApproveURL = pending, approveURL
+			return out, nil
 		}
 		ppPlan, err := paypal.EnsurePlan(ctx, plan.Code, amount, sub.Cycle)
 		if err != nil {
@@ -219,7 +234,6 @@ func (s *Server) registerInvoicePayments(b *billing.Service, checkers map[string
 		if err := b.LinkGatewaySubscription(ctx, sub.ID, paypal.Name(), id); err != nil {
 			return nil, apiError(s.log, err)
 		}
-		out := &payPalOrderOutput{}
 		out.Body.OrderID, out.Body.ApproveURL = id, approve
 		return out, nil
 	})

@@ -151,14 +151,15 @@ func (g *Gateway) CreateSubscription(ctx context.Context, paypalPlanID string, s
 	return sub.ID, approveURL, nil
 }
 
-// SubscriptionStatus returns a PayPal subscription's status: APPROVAL_PENDING
-// until the buyer approves it, then ACTIVE, SUSPENDED, CANCELLED or EXPIRED.
-func (g *Gateway) SubscriptionStatus(ctx context.Context, id string) (string, error) {
+// SubscriptionState returns a PayPal subscription's status (APPROVAL_PENDING
+// until the buyer approves it, then APPROVED, ACTIVE, SUSPENDED, CANCELLED
+// or EXPIRED) and, while it waits for the buyer, the link to approve it.
+func (g *Gateway) SubscriptionState(ctx context.Context, id string) (status, approveURL string, err error) {
 	sub, err := g.client.GetSubscriptionDetails(ctx, id)
 	if err != nil {
-		return "", translate(err, "get subscription "+id)
+		return "", "", translate(err, "get subscription "+id)
 	}
-	return string(sub.SubscriptionStatus), nil
+	return string(sub.SubscriptionStatus), link(sub.Links, "approve"), nil
 }
 
 // CancelSubscription cancels a PayPal subscription for reason, which PayPal

@@ -347,17 +347,20 @@ func TestPayInvoiceWithPayPal(t *testing.T) {
 	}
 
 	// Renewals through a PayPal subscription: one the buyer walked away
-	// from before approving does not block a second try; once approved,
-	// it bills, the list says so, and a third is refused.
+	// from until it expired does not block a second try; once approved,
+	// it bills, the list says so, and another is refused.
 	sub := "/account/subscriptions/" + itoa(order.Subscription.ID)
 	var abandoned, approved struct {
 		ID         string `json:"order_id"`
 		ApproveURL string `json:"approve_url"`
 	}
 	c.call("POST", sub+"/paypal", nil, http.StatusOK, &abandoned)
+	if _, err := fake.ExpireSubscription(abandoned.ID); err != nil {
+		t.Fatal(err)
+	}
 	c.call("POST", sub+"/paypal", nil, http.StatusOK, &approved)
 	if abandoned.ID == "" || approved.ID == abandoned.ID || approved.ApproveURL == "" {
-		t.Fatalf("PayPal subscriptions: abandoned %+v, then %+v", abandoned, approved)
+		t.Fatalf("PayPal subscriptions: expired %+v, then %+v", abandoned, approved)
 	}
 	if _, err := fake.ActivateSubscription(approved.ID); err != nil {
 		t.Fatal(err)

@@ -367,6 +367,7 @@ var transitions = map[string]struct {
 	"activate": {[]string{"SUSPENDED"}, "ACTIVE"},
 	"suspend":  {[]string{"ACTIVE"}, "SUSPENDED"},
 	"cancel":   {[]string{"ACTIVE", "SUSPENDED"}, "CANCELLED"},
+	"expire":   {[]string{"APPROVAL_PENDING"}, "EXPIRED"},
 }
 
 // transition moves a subscription by action and sends PayPal's webhook for
@@ -389,7 +390,7 @@ func (s *Server) transition(id, action string) (Delivery, *apiError) {
 	}
 	sub.Status = t.to
 	event := map[string]string{"ACTIVE": "BILLING.SUBSCRIPTION.ACTIVATED", "SUSPENDED": "BILLING.SUBSCRIPTION.SUSPENDED",
-		"CANCELLED": "BILLING.SUBSCRIPTION.CANCELLED"}[t.to]
+		"CANCELLED": "BILLING.SUBSCRIPTION.CANCELLED", "EXPIRED": "BILLING.SUBSCRIPTION.EXPIRED"}[t.to]
 	return s.deliver(event, "subscription", "Subscription "+sub.ID+" is "+sub.Status, s.subscriptionJSON(sub)), nil
 }
 
@@ -418,6 +419,16 @@ func (s *Server) SuspendSubscription(id string) (Delivery, error) {
 // returns the BILLING.SUBSCRIPTION.CANCELLED delivery.
 func (s *Server) CancelSubscription(id string) (Delivery, error) {
 	d, e := s.transition(id, "cancel")
+	if e != nil {
+		return Delivery{}, e
+	}
+	return d, nil
+}
+
+// ExpireSubscription plays PayPal expiring a subscription the buyer never
+// approved and returns the BILLING.SUBSCRIPTION.EXPIRED delivery.
+func (s *Server) ExpireSubscription(id string) (Delivery, error) {
+	d, e := s.transition(id, "expire")
 	if e != nil {
 		return Delivery{}, e
 	}
