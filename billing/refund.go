@@ -10,17 +10,18 @@ import (
 )
 
 // Refund gives back part or all of what was paid on an invoice through the
-// gateway that took it, and issues a numbered credit note for the amount.
+// gateway that took it (the card gateway, or one added with AddGateway),
+// and issues a numbered credit note for the amount.
 // The gateway call carries an idempotency key derived from the invoice and
 // the count of refunds already recorded, so retrying a refund whose answer
 // was lost refunds once. The invoice itself never changes: the credit note
 // is the accounting record.
 func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, reason string) (*Invoice, error) {
-	inv, basis, err := refundable(ctx, s.store, invoiceID, s.gateway.Name(), amount)
+	gateway, inv, basis, err := s.refundGateway(ctx, invoiceID, amount)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.gateway.Refund(ctx, RefundRequest{
+	res, err := gateway.Refund(ctx, RefundRequest{
 		IdempotencyKey: fmt.Sprintf("invoice-%d-refund-%d", inv.ID, basis.refunds+1), ChargeID: basis.charge.GatewayID, Amount: amount, InvoiceID: inv.ID,
 	})
 	if err != nil {
@@ -29,10 +30,29 @@ func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, rea
 	var note *Invoice
 	err = s.store.InTx(ctx, func(tx Store) error {
 		var err error
-		note, err = s.recordRefund(ctx, tx, inv, s.gateway.Name(), res.ID, amount, reason, s.now())
+		note, err = s.recordRefund(ctx, tx, inv, gateway.Name(), res.ID, amount, reason, s.now())
 		return err
 	})
 	return note, err
+}
+
+// refundGateway picks the gateway to refund amount of an invoice through:
+// the first, card gateway first, whose payments on it cover the amount.
+// When none does, the reason given is that of a gateway that took money on
+// the invoice, else the card gateway's.
+func (s *Service) refundGateway(ctx context.Context, invoiceID int64, amount Money) (Gateway, *Invoice, refundBasis, error) {
+	var reason error
+	paid := false
+	for _, g := range append([]Gateway{s.gateway}, s.others...) {
+		inv, basis, err := refundable(ctx, s.store, invoiceID, g.Name(), amount)
+		if err == nil {
+			return g, inv, basis, nil
+		}
+		if reason == nil || (!paid && basis.charge != nil) {
+			reason, paid = err, basis.charge != nil
+		}
+	}
+	return nil, nil, refundBasis{}, reason
 }
 
 // ManualRefund is money staff gave back outside any gateway (by bank

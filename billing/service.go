@@ -72,7 +72,10 @@ func (c Config) Validate() error {
 type Service struct {
 	store   Store
 	gateway Gateway
-	clock   platform.Clock
+	// others are gateways that take payments beside the card gateway
+	// (PayPal), which refunds go back through when they took the money.
+	others []Gateway
+	clock  platform.Clock
 	// cfg is swapped whole when staff change the settings, so an
 	// operation that loads it once sees one consistent version.
 	cfg atomic.Pointer[Config]
@@ -87,6 +90,11 @@ func NewService(store Store, gateway Gateway, clock platform.Clock, cfg Config) 
 	s.cfg.Store(&cfg)
 	return s, nil
 }
+
+// AddGateway adds a gateway that takes payments beside the card gateway
+// (PayPal), so that money it took can be refunded the same way. Call it
+// while setting up, before the service is used.
+func (s *Service) AddGateway(g Gateway) { s.others = append(s.others, g) }
 
 // Config returns the settings billing runs by now.
 func (s *Service) Config() Config { return *s.cfg.Load() }

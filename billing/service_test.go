@@ -753,3 +753,45 @@ func TestRepeatedAttemptStillRecordsTheCharge(t *testing.T) {
 		}
 	})
 }
+
+// altPay is a second gateway beside the card one, as PayPal is.
+type altPay struct{ *sandbox.Gateway }
+
+func (altPay) Name() string { return "altpay" }
+
+// TestRefundGoesBackTheWayItCame: money a second gateway took is refunded
+// through that gateway, not the card gateway, and only up to what it took.
+func TestRefundGoesBackTheWayItCame(t *testing.T) {
+	eachStore(t, nil, func(t *testing.T, h *harness) {
+		alt := altPay{sandbox.New()}
+		h.svc.AddGateway(alt)
+		c := h.customer(t, "alt@example.com", "")
+		_, inv, err := h.svc.Subscribe(ctx, billing.SubscribeRequest{CustomerID: c.ID, PlanID: h.plan.ID, Currency: "USD", Cycle: billing.Monthly})
+		mustOK(t, err)
+		total := billing.Money{Amount: inv.Total, Currency: "USD"}
+		charge, err := alt.Charge(ctx, billing.ChargeRequest{IdempotencyKey: "alt-1", PaymentMethodID: mustSaveCard(t, alt.Gateway), Amount: total})
+		mustOK(t, err)
+		_, err = h.svc.RecordPayment(ctx, billing.Payment{InvoiceID: inv.ID, Gateway: "altpay", GatewayID: charge.ID, Amount: total})
+		mustOK(t, err)
+
+		note, err := h.svc.Refund(ctx, inv.ID, billing.Money{Amount: 500, Currency: "USD"}, "goodwill")
+		mustOK(t, err)
+		if note.Kind != billing.KindCreditNote || note.Total != 500 {
+			t.Fatalf("credit note: %+v", note)
+		}
+		if len(h.gw.Charges()) != 0 {
+			t.Fatalf("the card gateway was used: %+v", h.gw.Charges())
+		}
+		_, err = h.svc.Refund(ctx, inv.ID, billing.Money{Amount: inv.Total, Currency: "USD"}, "")
+		if platform.ErrorField(err) != "amount" {
+			t.Fatalf("refunding more than the second gateway has left: %v", err)
+		}
+	})
+}
+
+func mustSaveCard(t *testing.T, g *sandbox.Gateway) string {
+	t.Helper()
+	pm, err := g.SavePaymentMethod(sandbox.CardVisa)
+	mustOK(t, err)
+	return pm
+}

@@ -117,6 +117,9 @@ func wire(cfg Config, store Store, clock platform.Clock, logger *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	if payPal != nil {
+		bill.AddGateway(meters.Gateway(payPal)) // refunds of PayPal payments go back through PayPal
+	}
 	panels, err := panels(cfg, logger)
 	if err != nil {
 		return nil, err
