@@ -83,6 +83,12 @@ func (s *Service) Invoice(ctx context.Context, id int64) (*Invoice, error) {
 	return s.store.GetInvoice(ctx, id)
 }
 
+// InvoiceTransactions returns the payments and refunds recorded against an
+// invoice, gateway and hand-recorded alike, oldest first.
+func (s *Service) InvoiceTransactions(ctx context.Context, invoiceID int64) ([]*Transaction, error) {
+	return s.store.ListTransactionsByInvoice(ctx, invoiceID)
+}
+
 // CustomerQuotePlanChange prices moving one of the customer's own
 // subscriptions to another plan or option set; another customer's is
 // ENOTFOUND.

@@ -127,6 +127,34 @@ func couponOut(c *billing.Coupon) couponBody {
 	return out
 }
 
+type transactionsOutput struct {
+	Body struct {
+		Transactions []transactionBody `json:"transactions"`
+	}
+}
+
+type transactionBody struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind" doc:"charge or refund."`
+	Gateway   string    `json:"gateway" doc:"stripe, paypal, sandbox, or manual for money recorded by hand."`
+	Reference string    `json:"reference" doc:"The gateway's id, or method:reference of a manual entry."`
+	Amount    string    `json:"amount"`
+	Fee       string    `json:"fee,omitempty"`
+	Currency  string    `json:"currency"`
+	Status    string    `json:"status"`
+	Failure   string    `json:"failure,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+func transactionOut(t *billing.Transaction) transactionBody {
+	body := transactionBody{ID: t.ID, Kind: string(t.Kind), Gateway: t.Gateway, Reference: t.GatewayID, Currency: t.Currency,
+		Amount: billing.Money{Amount: t.Amount, Currency: t.Currency}.Decimal(), Status: t.Status, Failure: t.FailureMessage, At: t.CreatedAt}
+	if t.Fee != 0 {
+		body.Fee = billing.Money{Amount: t.Fee, Currency: t.Currency}.Decimal()
+	}
+	return body
+}
+
 type manualInvoiceInput struct {
 	request
 	Body struct {
@@ -476,6 +504,24 @@ func (s *Server) registerAdminBilling(b *billing.Service, catalog Catalog, pdfs 
 			return nil, apiError(s.log, err)
 		}
 		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
+	humaop.Register(s.api, huma.Operation{
+		OperationID: "admin-invoice-transactions", Method: http.MethodGet, Path: adminPrefix + "invoices/{id}/transactions", Tags: []string{"admin"},
+		Summary: "The payments and refunds of an invoice, oldest first", Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *idInput) (*transactionsOutput, error) {
+		if _, err := b.Invoice(ctx, in.ID); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		txs, err := b.InvoiceTransactions(ctx, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &transactionsOutput{}
+		out.Body.Transactions = []transactionBody{}
+		for _, t := range txs {
+			out.Body.Transactions = append(out.Body.Transactions, transactionOut(t))
+		}
+		return out, nil
 	})
 	if pdfs != nil {
 		humaop.Register(s.api, huma.Operation{

@@ -451,6 +451,15 @@ func TestAdminBillingOverHTTP(t *testing.T) {
 	if inv.Status != "paid" || err != nil || credit != 0 {
 		t.Fatalf("after the transfer: invoice %+v, credit %d (%v)", inv, credit, err)
 	}
+	var moved struct {
+		Transactions []struct{ Kind, Gateway, Reference, Amount string }
+	}
+	ops.want(http.StatusOK, "GET", fmt.Sprintf("/admin/invoices/%d/transactions", inv.ID), nil, &moved)
+	if len(moved.Transactions) != 1 || moved.Transactions[0].Gateway != "manual" || moved.Transactions[0].Kind != "charge" ||
+		moved.Transactions[0].Reference != "bank_transfer:BANK-REF-77" || moved.Transactions[0].Amount != "120.00" {
+		t.Fatalf("the invoice's transactions after one transfer recorded twice: %+v", moved)
+	}
+	ops.want(http.StatusNotFound, "GET", "/admin/invoices/999999/transactions", nil, nil)
 	ops.want(http.StatusConflict, "POST", fmt.Sprintf("/admin/invoices/%d/void", inv.ID), nil, nil)
 	var second struct{ ID int64 }
 	ops.want(http.StatusCreated, "POST", "/admin/invoices", manual, &second)

@@ -412,6 +412,15 @@ await step('find the customer and open their page', async () => {
   await row.locator('[data-test="customer-link"]').click()
   await page.locator('[data-test="customer-title"]').waitFor()
   await page.locator('[data-test="invoice-row"]').first().waitFor()
+  // The paid order's invoice shows the card payment that paid it.
+  await page.locator('[data-test="invoice-row"]').first().locator('[data-test="invoice-view"]').click()
+  const payment = page.locator('[data-test="invoice-view-dialog"] [data-test="invoice-transaction"]')
+  await payment.first().waitFor()
+  const text = (await payment.first().innerText()).replace(/\s+/g, ' ')
+  if (!/Payment/.test(text) || !/sandbox/.test(text)) fail(`the invoice's payment reads ${text}`)
+  console.log(`     ${text}`)
+  await page.locator('[data-test="invoice-view-close"]').click()
+  await page.locator('[data-test="invoice-view-dialog"]').waitFor({ state: 'detached' })
 })
 
 await step('write a draft invoice, edit it, issue it', async () => {

@@ -226,6 +226,22 @@ export type PlanType = 'vps' | 'dedicated' | 'hosting' | 'game_server'
 export type PlanStatus = 'active' | 'hidden' | 'archived'
 export type Platform = 'virtfusion' | 'pterodactyl' | 'synergycp' | 'enhance' | 'sandbox'
 
+/** A payment or refund recorded against an invoice. */
+export interface InvoiceTransaction {
+  id: number
+  kind: 'charge' | 'refund'
+  /** stripe, paypal, sandbox, or manual for money recorded by hand. */
+  gateway: string
+  /** The gateway's id, or method:reference of a manual entry. */
+  reference: string
+  amount: string
+  fee?: string
+  currency: string
+  status: string
+  failure?: string
+  at: string
+}
+
 export interface PanelMapping {
   platform: Platform
   panel_plan: string
@@ -401,6 +417,8 @@ export const admin = {
   updateProfile: (id: number, p: Profile) => api.put(`/admin/customers/${id}/profile`, p),
   /** Any invoice with its lines. */
   invoice: (id: number) => api.get<Invoice>(`/admin/invoices/${id}`),
+  invoiceTransactions: (id: number) =>
+    api.get<{ transactions: InvoiceTransaction[] }>(`/admin/invoices/${id}/transactions`).then((r) => r.transactions),
   /** Starts acting as the customer: this browser's session becomes theirs until stopped. */
   impersonate: (id: number) => api.post<{ user: { id: number; email: string }; url?: string }>(`/admin/customers/${id}/impersonate`),
   customerInvoices: (id: number) =>
