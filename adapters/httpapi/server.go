@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -93,9 +94,19 @@ type Services struct {
 	// names the payment gateway they show.
 	Settings SettingsAdmin
 	Gateway  GatewayInfo
+	// Gateways, with Settings, are the payment gateways staff can test
+	// the configured credentials of.
+	Gateways []ConnectionChecker
 	// Announcements, with Audit, mounts the published announcements and
 	// the staff's editor.
 	Announcements *support.Announcements
+}
+
+// ConnectionChecker is a payment gateway that can check its credentials
+// with a harmless call.
+type ConnectionChecker interface {
+	Name() string
+	CheckConnection(ctx context.Context) error
 }
 
 // GatewayInfo says which payment gateway runs; it is set in the
@@ -182,6 +193,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Settings != nil && svc.Audit != nil {
 		s.registerSettings(svc.Settings, svc.Gateway, svc.Audit, clockOr(svc.Clock))
+		s.registerGatewayTest(svc.Gateways)
 	}
 	if svc.Billing != nil {
 		s.registerPaymentOptions(svc.Cards, svc.PayPal)

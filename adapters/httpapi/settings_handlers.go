@@ -205,3 +205,41 @@ func (s *Server) registerSettings(settings SettingsAdmin, gateway GatewayInfo, a
 		return nil, apiError(s.log, settings.TestDiscord(ctx))
 	})
 }
+
+type gatewayTestOutput struct {
+	Body struct {
+		Gateways []gatewayTestBody `json:"gateways"`
+	}
+}
+
+type gatewayTestBody struct {
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Message string `json:"message,omitempty" doc:"Why the check failed."`
+}
+
+// registerGatewayTest mounts checking the payment gateways' credentials,
+// which the configuration file holds: each gateway makes its cheapest
+// authenticated call, and the answer says which work.
+func (s *Server) registerGatewayTest(gateways []ConnectionChecker) {
+	humaop.Register(s.api, huma.Operation{
+		OperationID: "test-gateways", Method: http.MethodPost, Path: adminPrefix + "settings/gateways/test", Tags: []string{"admin"},
+		Summary: "Check the payment gateways' credentials", Description: "Moves no money. A gateway that refuses the credentials or does not answer is reported, not an error.",
+		Middlewares: huma.Middlewares{s.guard(access{staff: true, scope: identity.ScopeAdmin})},
+	}, func(ctx context.Context, _ *struct{}) (*gatewayTestOutput, error) {
+		if err := permitted(ctx, identity.PermSettingsWrite); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		out := &gatewayTestOutput{}
+		out.Body.Gateways = []gatewayTestBody{}
+		for _, g := range gateways {
+			result := gatewayTestBody{Name: g.Name(), OK: true}
+			if err := g.CheckConnection(ctx); err != nil {
+				s.log.Warn("payment gateway check failed", "gateway", g.Name(), "err", err)
+				result.OK, result.Message = false, err.Error()
+			}
+			out.Body.Gateways = append(out.Body.Gateways, result)
+		}
+		return out, nil
+	})
+}

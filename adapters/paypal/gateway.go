@@ -77,6 +77,15 @@ func New(cfg Config) (*Gateway, error) {
 // Name returns "paypal".
 func (g *Gateway) Name() string { return "paypal" }
 
+// CheckConnection signs in to PayPal with the configured client id and
+// secret: staff test the configuration with it.
+func (g *Gateway) CheckConnection(ctx context.Context) error {
+	if _, err := g.client.GetAccessToken(ctx); err != nil {
+		return translate(err, "sign in")
+	}
+	return nil
+}
+
 // Charge always fails with ErrOffSession; see its doc.
 func (g *Gateway) Charge(ctx context.Context, req billing.ChargeRequest) (billing.ChargeResult, error) {
 	return billing.ChargeResult{}, ErrOffSession

@@ -428,3 +428,17 @@ func TestForgedWebhooksRefused(t *testing.T) {
 		t.Fatalf("delivery for another webhook: %v, want a signature error", err)
 	}
 }
+
+func TestCheckConnection(t *testing.T) {
+	g, fake := open(t)
+	if err := g.CheckConnection(ctx); err != nil {
+		t.Fatalf("the right credentials: %v", err)
+	}
+	wrong, err := paypal.New(paypal.Config{ClientID: paypaltest.ClientID, Secret: "wrong", BaseURL: fake.URL, WebhookID: paypaltest.WebhookID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wrong.CheckConnection(ctx); err == nil {
+		t.Fatal("a wrong secret passed the check")
+	}
+}

@@ -97,6 +97,9 @@ func (g *Gateway) SavePaymentMethod(testCard string) (string, error) {
 	return id, nil
 }
 
+// CheckConnection always succeeds: the sandbox runs in this process.
+func (g *Gateway) CheckConnection(context.Context) error { return nil }
+
 // Name returns "sandbox".
 func (g *Gateway) Name() string { return "sandbox" }
 

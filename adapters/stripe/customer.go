@@ -77,6 +77,15 @@ func (g *Gateway) DetachPaymentMethod(ctx context.Context, pmID string) error {
 	return nil
 }
 
+// CheckConnection asks Stripe for the account's balance, the cheapest call
+// that needs a valid secret key: staff test the configured key with it.
+func (g *Gateway) CheckConnection(ctx context.Context) error {
+	if _, err := g.api.Balance.Get(&stripeapi.BalanceParams{Params: stripeapi.Params{Context: ctx}}); err != nil {
+		return apiError("check connection", err)
+	}
+	return nil
+}
+
 // BrowserKey is the publishable key Stripe.js needs in the browser, for
 // the Payment Element and confirming payments.
 func (g *Gateway) BrowserKey() string { return g.publishableKey }

@@ -410,3 +410,23 @@ func TestPaymentStatus(t *testing.T) {
 		t.Errorf("missing payment intent: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestCheckConnection: the check asks for the balance, which stripe-mock
+// answers; a key Stripe refuses fails it.
+func TestCheckConnection(t *testing.T) {
+	g, m := newGateway(t)
+	if err := g.CheckConnection(ctx); err != nil {
+		t.Fatalf("check against stripe-mock: %v", err)
+	}
+	if reqs := m.all(http.MethodGet, "/v1/balance"); len(reqs) != 1 {
+		t.Fatalf("the check asked for the balance %d times", len(reqs))
+	}
+	m.setRewrite(func(req request, status *int, body map[string]any) {
+		*status = http.StatusUnauthorized
+		clear(body)
+		body["error"] = map[string]any{"type": "invalid_request_error", "message": "Invalid API Key provided: sk_test_****123"}
+	})
+	if err := g.CheckConnection(ctx); err == nil || !strings.Contains(err.Error(), "Invalid API Key") {
+		t.Fatalf("a refused key: %v", err)
+	}
+}

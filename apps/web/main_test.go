@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"ezscale.cloud/platform/adapters/paypal/paypaltest"
 	"ezscale.cloud/platform/apps/internal/syncbuf"
 )
@@ -375,5 +377,39 @@ func TestPayInvoiceWithPayPal(t *testing.T) {
 	c.call("GET", "/account/subscriptions", nil, http.StatusOK, &subs)
 	if len(subs.Subscriptions) != 1 || len(subs.Subscriptions[0].BilledBy) != 1 || subs.Subscriptions[0].BilledBy[0] != "paypal" {
 		t.Fatalf("subscriptions: %+v", subs)
+	}
+}
+
+// Staff test the payment gateways' credentials from the settings: the
+// sandbox and a PayPal that accepts them pass; PayPal refusing a wrong
+// secret is reported with PayPal's reason, not as a failed request.
+func TestGatewayConnectionTest(t *testing.T) {
+	fake := paypaltest.New(t)
+	for _, tc := range []struct {
+		secret string
+		payPal bool
+	}{{paypaltest.Secret, true}, {"wrong", false}} {
+		base, out := serverWithConfig(t, `"paypal": {"ClientID": "`+paypaltest.ClientID+`", "Secret": "`+tc.secret+
+			`", "BaseURL": "`+fake.URL+`", "WebhookID": "`+paypaltest.WebhookID+`"}`)
+		email, password := demoAdmin(t, out)
+		c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+		c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
+		var begin struct{ Secret string }
+		c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
+		code, _ := totp.GenerateCode(begin.Secret, time.Now())
+		c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+
+		var tested struct {
+			Gateways []struct {
+				Name    string
+				OK      bool
+				Message string
+			}
+		}
+		c.call("POST", "/admin/settings/gateways/test", nil, http.StatusOK, &tested)
+		if len(tested.Gateways) != 2 || tested.Gateways[0].Name != "sandbox" || !tested.Gateways[0].OK ||
+			tested.Gateways[1].Name != "paypal" || tested.Gateways[1].OK != tc.payPal || (!tc.payPal && tested.Gateways[1].Message == "") {
+			t.Fatalf("gateway test with PayPal secret %q: %+v", tc.secret, tested)
+		}
 	}
 }

@@ -107,7 +107,21 @@ func (p *Platform) API(w Web) (*httpapi.Server, error) {
 		Webhooks: webhooks, Checkers: checkers, Confirmers: confirmers, PayPal: payPal,
 		Announcements: &support.Announcements{Store: p.Store, Clock: p.Clock},
 		Settings:      p.Settings, Gateway: httpapi.GatewayInfo{Name: p.Gateway.Name(), Sandbox: p.Config.Stripe == nil},
+		Gateways: p.checkableGateways(),
 	})
+}
+
+// checkableGateways are the payment gateways whose credentials staff can
+// test: the card gateway and PayPal, when they can check themselves.
+func (p *Platform) checkableGateways() []httpapi.ConnectionChecker {
+	var out []httpapi.ConnectionChecker
+	if c, ok := p.Gateway.(httpapi.ConnectionChecker); ok {
+		out = append(out, c)
+	}
+	if p.PayPal != nil {
+		out = append(out, p.PayPal)
+	}
+	return out
 }
 
 // userHandleKey is the configured passkey user-handle key, or one derived

@@ -478,6 +478,13 @@ await step('settings: rename the company', async () => {
   await field(page, 'settings-company-name').fill('EZSCALE Hosting (e2e)')
   await page.locator('[data-test="settings-business-save"]').click()
   await page.locator('[data-test="settings-business-notice"]').waitFor()
+  // The payment gateway's credentials test from the connections tab.
+  await page.locator('[data-test="settings-tab-connections"]').click()
+  await page.locator('[data-test="settings-gateway-test"]').click()
+  const result = page.locator('[data-test="settings-gateway-result"]').first()
+  await result.waitFor()
+  const text = (await result.innerText()).replace(/\s+/g, ' ')
+  if (!/sandbox/.test(text) || !/ok/.test(text)) fail(`the gateway test reads ${text}`)
 })
 
 await step('suspend the service', async () => {

@@ -82,6 +82,9 @@ export const settings = {
   saveBusiness: (b: BusinessSettings) => api.put<BusinessSettings>('/admin/settings/business', b),
 
   connections: () => api.get<Connections>('/admin/settings/connections'),
+  /** Checks each payment gateway's credentials; a refusal is a result, not an error. */
+  testGateways: () =>
+    api.post<{ gateways: { name: string; ok: boolean; message?: string }[] }>('/admin/settings/gateways/test').then((r) => r.gateways),
   savePanel: (platform: PanelPlatform, config: Record<string, unknown>, version: number) =>
     api.put(`/admin/settings/panels/${platform}`, { config, version }),
   /** Opens the connection as edited (blank secrets: the saved ones) and asks the panel whether it answers. */
