@@ -35,10 +35,12 @@ func TestWorkerProvisionsAPaidOrder(t *testing.T) {
 	var out syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(wctx, []string{"-sqlite", db, "-name", "test-worker", "-poll", "20ms"}, &out) }()
+	// The service turns active first; its ready email is a job queued
+	// then, so the worker runs until that is logged too.
 	var svc *provisioning.Service
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		svc, err = p.Store.Provisioning().ServiceForSubscription(ctx, sub.ID)
-		if err == nil && svc.Status == provisioning.ServiceActive {
+		if err == nil && svc.Status == provisioning.ServiceActive && strings.Contains(out.String(), "Your service VPS 2 GB is ready") {
 			break
 		}
 	}
