@@ -2,6 +2,8 @@ package billing
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,9 +51,26 @@ func (s *Service) CustomerInvoicePage(ctx context.Context, customerID int64, q I
 	return s.store.ListCustomerInvoicePage(ctx, customerID, q)
 }
 
-// CustomerInvoiceTally counts a customer's invoices and sums what they owe.
+// CustomerInvoiceTally counts a customer's invoices and sums what they owe
+// per currency, currencies in order.
 func (s *Service) CustomerInvoiceTally(ctx context.Context, customerID int64) (InvoiceTally, error) {
-	return s.store.TallyCustomerInvoices(ctx, customerID)
+	counts, err := s.store.CountCustomerInvoices(ctx, customerID)
+	if err != nil {
+		return InvoiceTally{}, err
+	}
+	balances, err := s.store.ListCustomerOpenInvoiceBalances(ctx, customerID)
+	if err != nil {
+		return InvoiceTally{}, err
+	}
+	due := map[string]int64{}
+	for _, b := range balances {
+		due[b.Currency] += b.Due
+	}
+	tally := InvoiceTally{Counts: counts}
+	for _, currency := range slices.Sorted(maps.Keys(due)) {
+		tally.Due = append(tally.Due, Money{Amount: due[currency], Currency: currency})
+	}
+	return tally, nil
 }
 
 // CustomerInvoicesForStaff returns all of a customer's invoices and credit

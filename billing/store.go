@@ -95,9 +95,9 @@ type Store interface {
 	// ListCustomerInvoicePage returns one page of InvoicePageSize of the
 	// invoices a customer sees (never drafts), newest first.
 	ListCustomerInvoicePage(ctx context.Context, customerID int64, q InvoiceQuery) ([]*Invoice, error)
-	// TallyCustomerInvoices counts the invoices a customer sees by kind and
-	// status, and sums what is left to pay on the open ones by currency.
-	TallyCustomerInvoices(ctx context.Context, customerID int64) (InvoiceTally, error)
+	// CountCustomerInvoices counts the invoices a customer sees by kind and
+	// status.
+	CountCustomerInvoices(ctx context.Context, customerID int64) (map[InvoiceKind]map[InvoiceStatus]int, error)
 	// ReserveNumbers takes n consecutive values from the named sequence and
 	// returns the first. Called inside a transaction, the values return to
 	// the sequence on rollback, which keeps numbering gapless.
@@ -112,6 +112,9 @@ type Store interface {
 	// ListOpenInvoiceBalances returns what is left to pay on each open
 	// invoice (credit notes aside).
 	ListOpenInvoiceBalances(ctx context.Context) ([]InvoiceBalance, error)
+	// ListCustomerOpenInvoiceBalances is ListOpenInvoiceBalances for one
+	// customer.
+	ListCustomerOpenInvoiceBalances(ctx context.Context, customerID int64) ([]InvoiceBalance, error)
 	// CountPlanActivity counts per plan the live subscriptions, and the
 	// orders placed at or after from and before to with those of them
 	// whose first invoice was paid.

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"ezscale.cloud/platform"
@@ -204,33 +202,22 @@ func (s *Store) ListCustomerInvoicePage(ctx context.Context, customerID int64, q
 	return invoicesFromRows(rows)
 }
 
-// TallyCustomerInvoices counts a customer's invoices by kind and status and
-// sums their open invoices' amounts due, in two queries.
-func (s *Store) TallyCustomerInvoices(ctx context.Context, customerID int64) (billing.InvoiceTally, error) {
-	tally := billing.InvoiceTally{Counts: map[billing.InvoiceKind]map[billing.InvoiceStatus]int{}}
-	counts, err := s.q.InvoiceTallyByCustomer(ctx, customerID)
+// CountCustomerInvoices counts a customer's invoices by kind and status,
+// in one grouped query.
+func (s *Store) CountCustomerInvoices(ctx context.Context, customerID int64) (map[billing.InvoiceKind]map[billing.InvoiceStatus]int, error) {
+	rows, err := s.q.InvoiceTallyByCustomer(ctx, customerID)
 	if err != nil {
-		return tally, s.translate(err, "invoices")
+		return nil, s.translate(err, "invoices")
 	}
-	for _, c := range counts {
-		kind := billing.InvoiceKind(c.Kind)
-		if tally.Counts[kind] == nil {
-			tally.Counts[kind] = map[billing.InvoiceStatus]int{}
+	counts := map[billing.InvoiceKind]map[billing.InvoiceStatus]int{}
+	for _, r := range rows {
+		kind := billing.InvoiceKind(r.Kind)
+		if counts[kind] == nil {
+			counts[kind] = map[billing.InvoiceStatus]int{}
 		}
-		tally.Counts[kind][billing.InvoiceStatus(c.Status)] = int(c.Count)
+		counts[kind][billing.InvoiceStatus(r.Status)] = int(r.Count)
 	}
-	open, err := s.q.InvoiceDueByCustomer(ctx, customerID)
-	if err != nil {
-		return tally, s.translate(err, "invoices")
-	}
-	due := map[string]int64{}
-	for _, o := range open {
-		due[o.Currency] += o.Total - o.AmountPaid
-	}
-	for _, cur := range slices.Sorted(maps.Keys(due)) {
-		tally.Due = append(tally.Due, billing.Money{Amount: due[cur], Currency: cur})
-	}
-	return tally, nil
+	return counts, nil
 }
 
 // ReserveNumbers takes n values from a sequence inside a transaction.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"ezscale.cloud/platform/adapters/sqlstore/internal/dbsqlc"
@@ -30,9 +31,27 @@ func (s *Store) ListOpenInvoiceBalances(ctx context.Context) ([]billing.InvoiceB
 	}
 	out := make([]billing.InvoiceBalance, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, billing.InvoiceBalance{Currency: r.Currency, Due: r.Total - r.AmountPaid, DueAt: timeOf(r.DueAt)})
+		out = append(out, invoiceBalance(r.Currency, r.Total, r.AmountPaid, r.DueAt))
 	}
 	return out, nil
+}
+
+// ListCustomerOpenInvoiceBalances returns what one customer has left to
+// pay on each open invoice.
+func (s *Store) ListCustomerOpenInvoiceBalances(ctx context.Context, customerID int64) ([]billing.InvoiceBalance, error) {
+	rows, err := s.q.InvoiceOpenBalancesByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "open invoices")
+	}
+	out := make([]billing.InvoiceBalance, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, invoiceBalance(r.Currency, r.Total, r.AmountPaid, r.DueAt))
+	}
+	return out, nil
+}
+
+func invoiceBalance(currency string, total, paid int64, dueAt sql.NullTime) billing.InvoiceBalance {
+	return billing.InvoiceBalance{Currency: currency, Due: total - paid, DueAt: timeOf(dueAt)}
 }
 
 // CountPlanActivity counts live subscriptions, orders and paid orders per

@@ -58,11 +58,6 @@ FROM invoices
 WHERE customer_id = ? AND status <> 'draft'
 GROUP BY kind, status;
 
--- name: InvoiceDueByCustomer :many
--- What a customer has left to pay: their open invoices' amounts.
-SELECT currency, total, amount_paid FROM invoices
-WHERE customer_id = ? AND status = 'open' AND kind = 'invoice';
-
 -- name: InvoiceDraftUpdate :execrows
 -- Only a draft's content changes; the status condition makes a draft that
 -- was issued meanwhile match nothing.

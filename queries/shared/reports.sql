@@ -11,6 +11,11 @@ ORDER BY id;
 SELECT currency, total, amount_paid, due_at FROM invoices
 WHERE status = 'open' AND kind = 'invoice';
 
+-- name: InvoiceOpenBalancesByCustomer :many
+-- What one customer still owes, invoice by invoice.
+SELECT currency, total, amount_paid, due_at FROM invoices
+WHERE customer_id = ? AND status = 'open' AND kind = 'invoice';
+
 -- name: SubscriptionCountLiveByPlan :many
 SELECT plan_id, COUNT(*) AS live FROM subscriptions
 WHERE status IN ('trialing', 'active', 'past_due', 'suspended', 'paused')

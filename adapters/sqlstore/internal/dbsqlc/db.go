@@ -174,9 +174,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.invoiceDraftUpdateStmt, err = db.PrepareContext(ctx, invoiceDraftUpdate); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceDraftUpdate: %w", err)
 	}
-	if q.invoiceDueByCustomerStmt, err = db.PrepareContext(ctx, invoiceDueByCustomer); err != nil {
-		return nil, fmt.Errorf("error preparing query InvoiceDueByCustomer: %w", err)
-	}
 	if q.invoiceGetByIDStmt, err = db.PrepareContext(ctx, invoiceGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceGetByID: %w", err)
 	}
@@ -203,6 +200,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.invoiceOpenBalancesStmt, err = db.PrepareContext(ctx, invoiceOpenBalances); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoiceOpenBalances: %w", err)
+	}
+	if q.invoiceOpenBalancesByCustomerStmt, err = db.PrepareContext(ctx, invoiceOpenBalancesByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query InvoiceOpenBalancesByCustomer: %w", err)
 	}
 	if q.invoicePageByCustomerStmt, err = db.PrepareContext(ctx, invoicePageByCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query InvoicePageByCustomer: %w", err)
@@ -900,11 +900,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing invoiceDraftUpdateStmt: %w", cerr)
 		}
 	}
-	if q.invoiceDueByCustomerStmt != nil {
-		if cerr := q.invoiceDueByCustomerStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing invoiceDueByCustomerStmt: %w", cerr)
-		}
-	}
 	if q.invoiceGetByIDStmt != nil {
 		if cerr := q.invoiceGetByIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceGetByIDStmt: %w", cerr)
@@ -948,6 +943,11 @@ func (q *Queries) Close() error {
 	if q.invoiceOpenBalancesStmt != nil {
 		if cerr := q.invoiceOpenBalancesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing invoiceOpenBalancesStmt: %w", cerr)
+		}
+	}
+	if q.invoiceOpenBalancesByCustomerStmt != nil {
+		if cerr := q.invoiceOpenBalancesByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing invoiceOpenBalancesByCustomerStmt: %w", cerr)
 		}
 	}
 	if q.invoicePageByCustomerStmt != nil {
@@ -1774,7 +1774,6 @@ type Queries struct {
 	gatewaySubscriptionListByCustomerStmt    *sql.Stmt
 	invoiceDraftDeleteStmt                   *sql.Stmt
 	invoiceDraftUpdateStmt                   *sql.Stmt
-	invoiceDueByCustomerStmt                 *sql.Stmt
 	invoiceGetByIDStmt                       *sql.Stmt
 	invoiceInsertStmt                        *sql.Stmt
 	invoiceItemDeleteByInvoiceStmt           *sql.Stmt
@@ -1784,6 +1783,7 @@ type Queries struct {
 	invoiceListBySubscriptionStmt            *sql.Stmt
 	invoiceListOpenDueByStmt                 *sql.Stmt
 	invoiceOpenBalancesStmt                  *sql.Stmt
+	invoiceOpenBalancesByCustomerStmt        *sql.Stmt
 	invoicePageByCustomerStmt                *sql.Stmt
 	invoiceRenderingGetStmt                  *sql.Stmt
 	invoiceRenderingInsertStmt               *sql.Stmt
@@ -1987,7 +1987,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		gatewaySubscriptionListByCustomerStmt:    q.gatewaySubscriptionListByCustomerStmt,
 		invoiceDraftDeleteStmt:                   q.invoiceDraftDeleteStmt,
 		invoiceDraftUpdateStmt:                   q.invoiceDraftUpdateStmt,
-		invoiceDueByCustomerStmt:                 q.invoiceDueByCustomerStmt,
 		invoiceGetByIDStmt:                       q.invoiceGetByIDStmt,
 		invoiceInsertStmt:                        q.invoiceInsertStmt,
 		invoiceItemDeleteByInvoiceStmt:           q.invoiceItemDeleteByInvoiceStmt,
@@ -1997,6 +1996,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		invoiceListBySubscriptionStmt:            q.invoiceListBySubscriptionStmt,
 		invoiceListOpenDueByStmt:                 q.invoiceListOpenDueByStmt,
 		invoiceOpenBalancesStmt:                  q.invoiceOpenBalancesStmt,
+		invoiceOpenBalancesByCustomerStmt:        q.invoiceOpenBalancesByCustomerStmt,
 		invoicePageByCustomerStmt:                q.invoicePageByCustomerStmt,
 		invoiceRenderingGetStmt:                  q.invoiceRenderingGetStmt,
 		invoiceRenderingInsertStmt:               q.invoiceRenderingInsertStmt,

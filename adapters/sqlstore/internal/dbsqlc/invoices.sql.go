@@ -68,41 +68,6 @@ func (q *Queries) InvoiceDraftUpdate(ctx context.Context, arg InvoiceDraftUpdate
 	return result.RowsAffected()
 }
 
-const invoiceDueByCustomer = `-- name: InvoiceDueByCustomer :many
-SELECT currency, total, amount_paid FROM invoices
-WHERE customer_id = ? AND status = 'open' AND kind = 'invoice'
-`
-
-type InvoiceDueByCustomerRow struct {
-	Currency   string
-	Total      int64
-	AmountPaid int64
-}
-
-// What a customer has left to pay: their open invoices' amounts.
-func (q *Queries) InvoiceDueByCustomer(ctx context.Context, customerID int64) ([]InvoiceDueByCustomerRow, error) {
-	rows, err := q.query(ctx, q.invoiceDueByCustomerStmt, invoiceDueByCustomer, customerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []InvoiceDueByCustomerRow
-	for rows.Next() {
-		var i InvoiceDueByCustomerRow
-		if err := rows.Scan(&i.Currency, &i.Total, &i.AmountPaid); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const invoiceGetByID = `-- name: InvoiceGetByID :one
 SELECT id, number, kind, billing_reason, customer_id, subscription_id, related_invoice_id, currency, status, subtotal, tax, total, amount_paid, tax_rate_ppm, tax_name, tax_inclusive, reverse_charge, period_start, period_end, customer_json, company_json, plan_change_json, issued_at, due_at, paid_at, voided_at, created_at, renewal_key FROM invoices WHERE id = ?
 `

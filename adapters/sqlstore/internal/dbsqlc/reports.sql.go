@@ -52,6 +52,47 @@ func (q *Queries) InvoiceOpenBalances(ctx context.Context) ([]InvoiceOpenBalance
 	return items, nil
 }
 
+const invoiceOpenBalancesByCustomer = `-- name: InvoiceOpenBalancesByCustomer :many
+SELECT currency, total, amount_paid, due_at FROM invoices
+WHERE customer_id = ? AND status = 'open' AND kind = 'invoice'
+`
+
+type InvoiceOpenBalancesByCustomerRow struct {
+	Currency   string
+	Total      int64
+	AmountPaid int64
+	DueAt      sql.NullTime
+}
+
+// What one customer still owes, invoice by invoice.
+func (q *Queries) InvoiceOpenBalancesByCustomer(ctx context.Context, customerID int64) ([]InvoiceOpenBalancesByCustomerRow, error) {
+	rows, err := q.query(ctx, q.invoiceOpenBalancesByCustomerStmt, invoiceOpenBalancesByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InvoiceOpenBalancesByCustomerRow
+	for rows.Next() {
+		var i InvoiceOpenBalancesByCustomerRow
+		if err := rows.Scan(
+			&i.Currency,
+			&i.Total,
+			&i.AmountPaid,
+			&i.DueAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const subscriptionCountLiveByPlan = `-- name: SubscriptionCountLiveByPlan :many
 SELECT plan_id, COUNT(*) AS live FROM subscriptions
 WHERE status IN ('trialing', 'active', 'past_due', 'suspended', 'paused')
