@@ -43,11 +43,7 @@ type userBody struct {
 }
 
 func userOut(u *identity.User) userBody {
-	b := userBody{ID: u.ID, Email: u.Email, Role: string(u.Role), EmailVerified: !u.EmailVerifiedAt.IsZero()}
-	for _, p := range u.Permissions {
-		b.Permissions = append(b.Permissions, string(p))
-	}
-	return b
+	return userBody{ID: u.ID, Email: u.Email, Role: string(u.Role), EmailVerified: !u.EmailVerifiedAt.IsZero(), Permissions: permissionsOut(u.Permissions)}
 }
 
 type userOutput struct {
