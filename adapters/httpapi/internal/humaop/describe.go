@@ -173,7 +173,7 @@ func (o *operation) describeOutput(op *huma.Operation, registry huma.Registry) {
 			name = f.Name
 		}
 		o.headers = append(o.headers, outHeader{index: i, name: name})
-		o.describeHeader(op.Responses[status], registry, out, f, op.OperationID+status+name)
+		describeHeader(op.Responses[status], registry, out, f, name, op.OperationID+status+name)
 	}
 }
 
@@ -213,8 +213,9 @@ func describeResponseBody(op *huma.Operation, registry huma.Registry, out reflec
 	}
 }
 
-// describeHeader documents an output header's type.
-func (o *operation) describeHeader(resp *huma.Response, registry huma.Registry, out reflect.Type, f reflect.StructField, fallbackHint string) {
+// describeHeader documents the type of the output header name, written
+// from field f.
+func describeHeader(resp *huma.Response, registry huma.Registry, out reflect.Type, f reflect.StructField, name, fallbackHint string) {
 	if f.Tag.Get("hidden") == "true" {
 		return
 	}
@@ -226,10 +227,6 @@ func (o *operation) describeHeader(resp *huma.Response, registry huma.Registry, 
 	}
 	if reflect.PointerTo(f.Type).Implements(reflect.TypeFor[interface{ String() string }]()) {
 		f.Type = reflect.TypeFor[string]() // written with String()
-	}
-	name := f.Tag.Get("header")
-	if name == "" {
-		name = f.Name
 	}
 	resp.Headers[name] = &huma.Header{Schema: huma.SchemaFromField(registry, f, hint(out, f.Name, fallbackHint))}
 }
