@@ -1,6 +1,6 @@
 import { ApiError, api, query } from './client'
 import type { Cycle, Invoice, Plan, Subscription } from './billing'
-import type { Profile as CustomerProfile } from './account'
+import type { Profile as CustomerProfile, Session } from './account'
 import type { Service, ServiceStatus } from './services'
 
 export interface MRRMovement {
@@ -166,15 +166,8 @@ interface CustomerAccount {
   profile: Profile
 }
 
-export interface UserSession {
-  id: number
-  ip: string
-  user_agent: string
-  created_at: string
-  last_seen_at: string
-  current: boolean
-  impersonation?: boolean
-}
+/** A customer's session as staff see it: the account area's own shape. */
+export type UserSession = Session
 
 export interface ManualInvoiceLine {
   description: string
