@@ -107,7 +107,7 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 
 func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, ar fosite.AuthorizeRequester) {
 	name := ar.GetClient().GetID()
-	if c, ok := ar.GetClient().(*Client); ok {
+	if c, ok := ar.GetClient().(fositeClient); ok {
 		name = c.Name
 	}
 	h := w.Header()

@@ -16,53 +16,38 @@ import (
 	"github.com/ory/fosite"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/oauth2server/grants"
 	"ezscale.cloud/platform/identity"
 )
 
-// Client is an application registered to send users here to log in. It is
-// the fosite.Client that the store hands to fosite.
-type Client struct {
-	// ID is the public client_id.
-	ID   string
-	Name string
-	// SecretHash is the hex SHA-256 of the client secret; empty for a
-	// public client.
-	SecretHash    string
-	RedirectURIs  []string
-	GrantTypes    []string
-	ResponseTypes []string
-	Scopes        []string
-	// Public marks a client that cannot keep a secret (a browser or mobile
-	// app); it authenticates by PKCE alone.
-	Public    bool
-	CreatedAt time.Time
-}
+// fositeClient is a registered client as fosite sees it.
+type fositeClient struct{ *grants.Client }
 
-var _ fosite.Client = (*Client)(nil)
+var _ fosite.Client = fositeClient{}
 
 // GetID returns the client_id.
-func (c *Client) GetID() string { return c.ID }
+func (c fositeClient) GetID() string { return c.ID }
 
 // GetHashedSecret returns the stored hash of the secret.
-func (c *Client) GetHashedSecret() []byte { return []byte(c.SecretHash) }
+func (c fositeClient) GetHashedSecret() []byte { return []byte(c.SecretHash) }
 
 // GetRedirectURIs returns the registered redirect URIs.
-func (c *Client) GetRedirectURIs() []string { return c.RedirectURIs }
+func (c fositeClient) GetRedirectURIs() []string { return c.RedirectURIs }
 
 // GetGrantTypes returns the grants the client may use.
-func (c *Client) GetGrantTypes() fosite.Arguments { return c.GrantTypes }
+func (c fositeClient) GetGrantTypes() fosite.Arguments { return c.GrantTypes }
 
 // GetResponseTypes returns the response types the client may ask for.
-func (c *Client) GetResponseTypes() fosite.Arguments { return c.ResponseTypes }
+func (c fositeClient) GetResponseTypes() fosite.Arguments { return c.ResponseTypes }
 
 // GetScopes returns the scopes the client may ask for.
-func (c *Client) GetScopes() fosite.Arguments { return c.Scopes }
+func (c fositeClient) GetScopes() fosite.Arguments { return c.Scopes }
 
 // IsPublic reports whether the client has no secret.
-func (c *Client) IsPublic() bool { return c.Public }
+func (c fositeClient) IsPublic() bool { return c.Public }
 
 // GetAudience returns no audiences: the tokens are for this platform only.
-func (c *Client) GetAudience() fosite.Arguments { return nil }
+func (c fositeClient) GetAudience() fosite.Arguments { return nil }
 
 // secretPrefix marks client secrets so that secret scanners can find a
 // leaked one, as ezs_pat_ marks personal access tokens.
@@ -73,7 +58,7 @@ const secretPrefix = "ezs_ocs_"
 // the client_id and, for a confidential client, the secret: shown once, as
 // only its hash is kept. A public client gets no secret.
 func (s *Server) RegisterClient(ctx context.Context, name string, redirectURIs, scopes []string, public bool) (clientID, secret string, err error) {
-	c := &Client{
+	c := &grants.Client{
 		Name: strings.TrimSpace(name), RedirectURIs: redirectURIs, Scopes: scopes, Public: public,
 		GrantTypes: []string{"authorization_code", "refresh_token"}, ResponseTypes: []string{"code"},
 		CreatedAt: platform.Truncate(time.Now()),
@@ -92,7 +77,7 @@ func (s *Server) RegisterClient(ctx context.Context, name string, redirectURIs, 
 	return c.ID, secret, nil
 }
 
-func validateClient(c *Client) error {
+func validateClient(c *grants.Client) error {
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > 100 {
 		return platform.Invalid("name", "a client needs a name of 1 to 100 characters")
 	}
@@ -144,7 +129,7 @@ func (secretHasher) Compare(_ context.Context, hash, data []byte) error {
 }
 
 // Clients returns every registered client, for the admin UI.
-func (s *Server) Clients(ctx context.Context) ([]*Client, error) {
+func (s *Server) Clients(ctx context.Context) ([]*grants.Client, error) {
 	return s.cfg.Store.ListClients(ctx)
 }
 

@@ -6,7 +6,9 @@
 // It is ory/fosite composed with the authorization-code grant and PKCE,
 // refresh tokens with rotation and reuse detection, and token revocation
 // (RFC 7009); tokens are opaque random values with an HMAC (SHA-512/256) under the
-// configured secret and kept in the Storage port (sqlstore.OAuth2Store) by signature.
+// configured secret and kept by signature in a grants.Store (sqlstore's
+// OAuth2Store), a port free of fosite so that opening the database does not
+// link fosite into every binary.
 // The choices that matter for security:
 //
 //   - PKCE with S256 is required of every client, confidential ones too: a

@@ -1,8 +1,10 @@
 package oauth2server_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -136,7 +138,13 @@ func (e *env) visit(t *testing.T, u string, userID int64, form url.Values) *http
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Read now so callers need not close; the page stays readable.
+	page, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(page))
 	return resp
 }
 
@@ -254,8 +262,13 @@ func runOAuth2(t *testing.T, st stores) {
 	t.Run("consent is asked once per client and scopes", func(t *testing.T) {
 		u := e.newUser(t)
 		authURL := e.conf.AuthCodeURL(state, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
-		if resp := e.visit(t, authURL, u.ID, nil); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Frame-Options") != "DENY" {
+		resp := e.visit(t, authURL, u.ID, nil)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Frame-Options") != "DENY" {
 			t.Fatalf("first visit: %s, want the consent page, unframeable", resp.Status)
+		}
+		// The user is asked by the application's name, not its client_id.
+		if page, _ := io.ReadAll(resp.Body); !strings.Contains(string(page), "SupportPal") {
+			t.Fatalf("consent page does not name the client:\n%s", page)
 		}
 		redirectParams(t, e.visit(t, authURL, u.ID, url.Values{"consent": {"allow"}}))
 		redirectParams(t, e.visit(t, authURL, u.ID, nil)) // straight back, no consent page

@@ -9,40 +9,11 @@ import (
 
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/compose"
-	"github.com/ory/fosite/handler/oauth2"
-	"github.com/ory/fosite/handler/pkce"
-	"github.com/ory/fosite/storage"
 
 	"ezscale.cloud/platform"
+	"ezscale.cloud/platform/adapters/oauth2server/grants"
 	"ezscale.cloud/platform/identity"
 )
-
-// Storage is what the server keeps in the database: fosite's storage for
-// the grants it composes, in transactions, plus clients and consents.
-// Sessions are *fosite.DefaultSession with the user id as subject, and
-// GetClient returns a *Client.
-type Storage interface {
-	fosite.ClientManager
-	oauth2.CoreStorage
-	oauth2.TokenRevocationStorage
-	pkce.PKCERequestStorage
-	// Transactional lets fosite run a code exchange and a refresh-token
-	// rotation in one transaction, carried by the context.
-	storage.Transactional
-
-	// CreateClient registers a client; a taken client_id is ECONFLICT.
-	CreateClient(ctx context.Context, c *Client) error
-	// ListClients returns every client, oldest first.
-	ListClients(ctx context.Context) ([]*Client, error)
-	// DeleteClient removes a client and all its tokens and consents.
-	DeleteClient(ctx context.Context, clientID string) error
-	// Consent returns the scopes the user allowed the client, or ENOTFOUND
-	// if the user never allowed it anything.
-	Consent(ctx context.Context, userID int64, clientID string) ([]string, error)
-	// SaveConsent records that the user allowed the client these scopes,
-	// replacing what they allowed before.
-	SaveConsent(ctx context.Context, userID int64, clientID string, scopes []string, at time.Time) error
-}
 
 // Users finds the platform's accounts; identity.Store and sqlstore's
 // IdentityStore fit.
@@ -55,7 +26,7 @@ type Config struct {
 	// Secret signs every token (HMAC-SHA512/256): at least 32 random bytes,
 	// the same in every process, and kept as secret as the database.
 	Secret []byte
-	Store  Storage
+	Store  grants.Store
 	Users  Users
 	// LoggedIn returns the user logged in to the platform on this request
 	// (the app reads its session cookie). It should not report a user an
@@ -132,7 +103,7 @@ func New(cfg Config) (*Server, error) {
 		// token, without asking for an offline_access scope.
 		RefreshTokenScopes: []string{},
 	}
-	provider := compose.Compose(fc, cfg.Store, compose.NewOAuth2HMACStrategy(fc),
+	provider := compose.Compose(fc, fositeStore{cfg.Store}, compose.NewOAuth2HMACStrategy(fc),
 		compose.OAuth2AuthorizeExplicitFactory,
 		compose.OAuth2RefreshTokenGrantFactory,
 		compose.OAuth2TokenRevocationFactory,

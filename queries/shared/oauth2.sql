@@ -18,7 +18,7 @@ INSERT INTO oauth2_tokens (kind, signature, request_id, client_id, user_id, requ
 VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?);
 
 -- name: OAuth2TokenGet :one
-SELECT request_json, active FROM oauth2_tokens WHERE kind = ? AND signature = ?;
+SELECT * FROM oauth2_tokens WHERE kind = ? AND signature = ?;
 
 -- name: OAuth2TokenDelete :exec
 DELETE FROM oauth2_tokens WHERE kind = ? AND signature = ?;

@@ -232,7 +232,7 @@ func (q *Queries) OAuth2TokenDeleteByClient(ctx context.Context, clientID string
 }
 
 const oAuth2TokenGet = `-- name: OAuth2TokenGet :one
-SELECT request_json, active FROM oauth2_tokens WHERE kind = ? AND signature = ?
+SELECT kind, signature, request_id, client_id, user_id, request_json, active, expires_at, created_at FROM oauth2_tokens WHERE kind = ? AND signature = ?
 `
 
 type OAuth2TokenGetParams struct {
@@ -240,15 +240,20 @@ type OAuth2TokenGetParams struct {
 	Signature string
 }
 
-type OAuth2TokenGetRow struct {
-	RequestJson string
-	Active      bool
-}
-
-func (q *Queries) OAuth2TokenGet(ctx context.Context, arg OAuth2TokenGetParams) (OAuth2TokenGetRow, error) {
+func (q *Queries) OAuth2TokenGet(ctx context.Context, arg OAuth2TokenGetParams) (Oauth2Token, error) {
 	row := q.queryRow(ctx, q.oAuth2TokenGetStmt, oAuth2TokenGet, arg.Kind, arg.Signature)
-	var i OAuth2TokenGetRow
-	err := row.Scan(&i.RequestJson, &i.Active)
+	var i Oauth2Token
+	err := row.Scan(
+		&i.Kind,
+		&i.Signature,
+		&i.RequestID,
+		&i.ClientID,
+		&i.UserID,
+		&i.RequestJson,
+		&i.Active,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+	)
 	return i, err
 }
 
