@@ -52,8 +52,10 @@ const (
 // Job kinds that identity emits. The email jobs carry their link token
 // sealed by the secretbox keyring, never in the clear.
 const (
-	JobEmailVerify          = "email.verify_email"
-	JobEmailPasswordReset   = "email.reset_password"
+	JobEmailVerify        = "email.verify_email"
+	JobEmailPasswordReset = "email.reset_password"
+	// JobEmailStaffInvite invites a new staff member to set a password.
+	JobEmailStaffInvite     = "email.staff_invite"
 	JobSecurityAdminFailure = "security.admin_login_failed"
 	// JobEmailWelcome greets a new account; JobAlertNewSignup tells staff.
 	JobEmailWelcome   = "email.welcome"

@@ -201,8 +201,10 @@ func (n *Notifications) welcome(ctx context.Context, j *platform.Job) (email, er
 }
 
 // link emails a one-time link: the token travels sealed in the job and is
-// opened only here, to build the URL.
-func (n *Notifications) link(kind notify.Kind, path, field, expiresIn string) func(ctx context.Context, j *platform.Job) (email, error) {
+// opened only here, to build the URL. How long it works is said from the
+// purpose's lifetime, so the email cannot promise more than the token
+// gives.
+func (n *Notifications) link(kind notify.Kind, path, field string, purpose identity.Purpose) func(ctx context.Context, j *platform.Job) (email, error) {
 	return func(ctx context.Context, j *platform.Job) (email, error) {
 		p, err := decode[identity.EmailJob](j)
 		if err != nil {
@@ -220,9 +222,32 @@ func (n *Notifications) link(kind notify.Kind, path, field, expiresIn string) fu
 		if p.Next != "" {
 			link += "&next=" + url.QueryEscape(p.Next)
 		}
-		data := notify.Data{"CustomerName": name, field: link, "ExpiresIn": expiresIn}
+		data := notify.Data{"CustomerName": name, field: link, "ExpiresIn": lifetime(purpose.Lifetime())}
 		return email{kind: kind, to: cust.Email, data: data}, nil
 	}
+}
+
+// staffInvite emails a staff invitation: accepted on the account area's
+// reset page, where staff also reset passwords, after which staff sign in
+// on the admin panel.
+func (n *Notifications) staffInvite(ctx context.Context, j *platform.Job) (email, error) {
+	e, err := n.link(notify.KindStaffInvite, "/reset-password", "AcceptURL", identity.PurposeStaffInvite)(ctx, j)
+	if err != nil {
+		return e, err
+	}
+	e.data["AdminURL"] = n.Site.AdminURL
+	return e, nil
+}
+
+// lifetime says how long a link works: "1 hour", "48 hours", "7 days".
+func lifetime(d time.Duration) string {
+	if d >= 72*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	if d == time.Hour {
+		return "1 hour"
+	}
+	return fmt.Sprintf("%d hours", d/time.Hour)
 }
 
 func day(t time.Time) string {

@@ -79,8 +79,9 @@ func (n *Notifications) register(r *jobqueue.Runner) {
 		platform.JobEmailPaymentFailed:     n.paymentFailed,
 		platform.JobInvoiceReminder:        n.renewalReminder,
 		platform.JobEmailWelcome:           n.welcome,
-		platform.JobEmailVerify:            n.link(notify.KindVerifyEmail, "/verify-email", "VerifyURL", "24 hours"),
-		platform.JobEmailPasswordReset:     n.link(notify.KindPasswordReset, "/reset-password", "ResetURL", "1 hour"),
+		platform.JobEmailVerify:            n.link(notify.KindVerifyEmail, "/verify-email", "VerifyURL", identity.PurposeVerifyEmail),
+		platform.JobEmailPasswordReset:     n.link(notify.KindPasswordReset, "/reset-password", "ResetURL", identity.PurposeResetPassword),
+		platform.JobEmailStaffInvite:       n.staffInvite,
 	}
 	for kind, build := range emails {
 		r.Handle(kind, func(ctx context.Context, j *platform.Job) error {

@@ -2,13 +2,16 @@ package automation_test
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/adapters/discord"
 	"ezscale.cloud/platform/adapters/discord/discordtest"
 	"ezscale.cloud/platform/adapters/invoicepdf"
@@ -17,6 +20,7 @@ import (
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/automation"
 	"ezscale.cloud/platform/billing"
+	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/jobqueue"
 	"ezscale.cloud/platform/notify"
 	"ezscale.cloud/platform/provisioning"
@@ -163,4 +167,66 @@ func pdftotext(t *testing.T, pdf []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
+}
+
+// TestLinkEmails sends the three one-time link emails through a real
+// Mailpit: each carries its token in the link, says how long the link
+// works from the token's own lifetime, and the staff invitation says where
+// staff sign in.
+func TestLinkEmails(t *testing.T) {
+	mp := mailpittest.FromEnv(t)
+	s := storetest.OpenSQLite(t)
+	p := newPlatform(t, s, s, s.Provisioning())
+	p.customer.Email = "links-" + strings.ToLower(rand.Text()[:10]) + "@example.com"
+	if err := s.CreateCustomer(ctx, p.customer); err != nil {
+		t.Fatal(err)
+	}
+	mailer, err := smtp.New(smtp.Config{Host: mp.Host, Port: mp.Port, TLS: smtp.TLSNone, From: "EZSCALE Hosting <hello@ezscale.test>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := jobqueue.New(s, p.clock, jobqueue.Config{Worker: "w1", BaseDelay: time.Second, MaxDelay: time.Minute})
+	automation.Register(r, automation.Deps{
+		Store: s, Billing: p.billing, Provisioning: p.manager(s.Provisioning(), p.panel), Clock: p.clock,
+		Notifications: &automation.Notifications{
+			Site:      automation.Site{CompanyName: "EZSCALE Hosting", URL: "https://my.ezscale.test", AdminURL: "https://admin.ezscale.test"},
+			Templates: &notify.Templates{}, Overrides: s, Mailer: mailer, Billing: s, Links: p.keyring, Clock: p.clock,
+		},
+	})
+	links := []struct {
+		kind, token, wantURL, wantLifetime string
+	}{
+		{platform.JobEmailVerify, "ezs_vfy_one", "https://my.ezscale.test/verify-email?token=ezs_vfy_one", "48 hours"},
+		{platform.JobEmailPasswordReset, "ezs_rst_two", "https://my.ezscale.test/reset-password?token=ezs_rst_two", "1 hour"},
+		{platform.JobEmailStaffInvite, "ezs_inv_three", "https://my.ezscale.test/reset-password?token=ezs_inv_three", "7 days"},
+	}
+	for _, l := range links {
+		payload, err := json.Marshal(identity.EmailJob{
+			UserID: p.customer.ID, SealedToken: p.keyring.Seal([]byte(l.token), identity.LinkTokenAD(p.customer.ID)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EnqueueJob(ctx, &platform.Job{Kind: l.kind, Payload: payload, RunAt: start, CreatedAt: start}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.drain(t, ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	mails := mp.Wait(t, p.customer.Email, len(links))
+	for _, l := range links {
+		i := slices.IndexFunc(mails, func(m mailpittest.Message) bool { return strings.Contains(m.Text, l.wantURL) })
+		if i < 0 {
+			t.Fatalf("no email links to %s", l.wantURL)
+		}
+		if text := mails[i].Text; !strings.Contains(text, "works for "+l.wantLifetime+".") {
+			t.Errorf("%s email does not say the link works for %s:\n%s", l.kind, l.wantLifetime, text)
+		}
+	}
+	invite := mails[slices.IndexFunc(mails, func(m mailpittest.Message) bool { return strings.Contains(m.Text, "ezs_inv_three") })]
+	if !strings.Contains(invite.Subject, "staff panel") || !strings.Contains(invite.Text, "https://admin.ezscale.test") ||
+		!strings.Contains(invite.HTML, `href="https://admin.ezscale.test"`) {
+		t.Fatalf("staff invitation %q does not send staff to the admin panel:\n%s", invite.Subject, invite.Text)
+	}
 }

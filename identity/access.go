@@ -123,12 +123,13 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, m Meta
 	})
 }
 
-// ResetPassword follows a reset link: it sets the new password and ends
-// every session of the account, since whoever held them may be the reason
-// for the reset. The link was mailed to the account's address, so
-// following it proves the address as a verification link would: an
-// invited staff member, who sets their first password this way, can
-// then sign in.
+// ResetPassword follows a reset link or a staff invitation: it sets the
+// new password and ends every session of the account, since whoever held
+// them may be the reason for the reset. The link was mailed to the
+// account's address, so following it proves the address as a verification
+// link would. An invitation works only while the account has no password:
+// once its holder set one (through a reset link, say), the week-long
+// invitation must not become a week-long reset link.
 func (s *Service) ResetPassword(ctx context.Context, token, password string, m Meta) error {
 	if err := ValidatePassword(password); err != nil {
 		return err
@@ -139,9 +140,18 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, m M
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
-		tok, err := s.useLink(ctx, tx, token, PurposeResetPassword, now)
+		tok, err := s.useLink(ctx, tx, token, now, PurposeResetPassword, PurposeStaffInvite)
 		if err != nil {
 			return err
+		}
+		if tok.Purpose == PurposeStaffInvite {
+			old, err := tx.PasswordHash(ctx, tok.UserID)
+			if err != nil {
+				return err
+			}
+			if old != NoPassword {
+				return platform.Errorf(platform.EUNAUTHORIZED, "this invitation was already accepted")
+			}
 		}
 		if err := tx.SetPasswordHash(ctx, tok.UserID, hash, now); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,10 +204,11 @@ func (s *Service) sendLink(ctx context.Context, tx Store, u *User, p Purpose, ne
 	if err := tx.CreateOneTimeToken(ctx, &tok); err != nil {
 		return err
 	}
-	kind := platform.JobEmailVerify
-	if p == PurposeResetPassword {
-		kind = platform.JobEmailPasswordReset
-	}
+	kind := map[Purpose]string{
+		PurposeVerifyEmail:   platform.JobEmailVerify,
+		PurposeResetPassword: platform.JobEmailPasswordReset,
+		PurposeStaffInvite:   platform.JobEmailStaffInvite,
+	}[p]
 	payload, err := json.Marshal(EmailJob{UserID: u.ID, SealedToken: s.sealer.Seal([]byte(plain), LinkTokenAD(u.ID)), Next: next})
 	if err != nil {
 		return err
@@ -214,14 +216,16 @@ func (s *Service) sendLink(ctx context.Context, tx Store, u *User, p Purpose, ne
 	return tx.EnqueueJob(ctx, &platform.Job{Kind: kind, Payload: payload, RunAt: now, CreatedAt: now})
 }
 
-// useLink checks and spends a one-time link token of the given purpose.
-func (s *Service) useLink(ctx context.Context, tx Store, plain string, p Purpose, now time.Time) (*OneTimeToken, error) {
+// useLink checks and spends a one-time link token of one of the given
+// purposes.
+func (s *Service) useLink(ctx context.Context, tx Store, plain string, now time.Time, purposes ...Purpose) (*OneTimeToken, error) {
 	invalid := platform.Errorf(platform.EUNAUTHORIZED, "this link is not valid")
-	if !WellFormedToken(plain, p.prefix()) {
+	i := slices.IndexFunc(purposes, func(p Purpose) bool { return WellFormedToken(plain, p.prefix()) })
+	if i < 0 {
 		return nil, invalid
 	}
 	tok, err := tx.GetOneTimeToken(ctx, HashToken(plain))
-	if platform.ErrorCode(err) == platform.ENOTFOUND || err == nil && tok.Purpose != p {
+	if platform.ErrorCode(err) == platform.ENOTFOUND || err == nil && tok.Purpose != purposes[i] {
 		return nil, invalid
 	}
 	if err != nil {
@@ -244,7 +248,7 @@ func (s *Service) useLink(ctx context.Context, tx Store, plain string, p Purpose
 func (s *Service) VerifyEmail(ctx context.Context, token string, m Meta) error {
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
-		tok, err := s.useLink(ctx, tx, token, PurposeVerifyEmail, now)
+		tok, err := s.useLink(ctx, tx, token, now, PurposeVerifyEmail)
 		if err != nil {
 			return err
 		}

@@ -63,8 +63,8 @@ func (s *Service) ListRoles(ctx context.Context, a *Authenticated) ([]StaffRole,
 }
 
 // InviteStaff creates a staff account with the chosen roles and no
-// password, and emails it a password reset link: setting a password
-// through it accepts the invitation and proves the address. An address
+// password, and emails it an invitation link (a week long): setting a
+// password through it accepts the invitation and proves the address. An address
 // that already has an account is an ECONFLICT on "email".
 func (s *Service) InviteStaff(ctx context.Context, admin *Authenticated, inv StaffInvitation, m Meta) (*StaffMember, error) {
 	if err := Authorize(admin.Actor(), ActionGrant, KindUser, 0); err != nil {
@@ -99,7 +99,7 @@ func (s *Service) InviteStaff(ctx context.Context, admin *Authenticated, inv Sta
 				return err
 			}
 		}
-		if err := s.sendLink(ctx, tx, u, PurposeResetPassword, "", now); err != nil {
+		if err := s.sendLink(ctx, tx, u, PurposeStaffInvite, "", now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, admin.User.ID, admin.Session.ImpersonatorID, "staff.invited", "user", u.ID, m,

@@ -2,7 +2,9 @@ package identity_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"ezscale.cloud/platform"
 	"ezscale.cloud/platform/identity"
@@ -38,7 +40,9 @@ func TestInviteStaffSetsPasswordAndSignsIn(t *testing.T) {
 		_, err = h.svc.Login(ctx, "nia@example.com", "", meta)
 		wantCode(t, err, platform.EUNAUTHORIZED)
 
-		mustOK(t, h.svc.ResetPassword(ctx, h.mailedToken(t, platform.JobEmailPasswordReset), "correct horse battery", meta))
+		// The invitation waits a week, far past a reset link's hour.
+		h.clock.Advance(identity.StaffInviteLifetime - time.Minute)
+		mustOK(t, h.svc.ResetPassword(ctx, h.mailedToken(t, platform.JobEmailStaffInvite), "correct horse battery", meta))
 		_, nia := h.login(t, "nia@example.com")
 		if nia.User.Role != identity.RoleAdmin || !nia.User.Can(identity.PermBillingRefund) || nia.User.Can(identity.PermStaffWrite) {
 			t.Fatalf("the invited member signed in as %s with %v", nia.User.Role, nia.User.Permissions)
@@ -54,6 +58,47 @@ func TestInviteStaffSetsPasswordAndSignsIn(t *testing.T) {
 		if len(entries) != 1 || entries[0].ActorID != boss.User.ID || string(entries[0].After) != `{"email":"nia@example.com","roles":["billing"]}` {
 			t.Fatalf("invitation audit: %+v", entries)
 		}
+	})
+}
+
+func TestStaffInvitationEnds(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite)
+		h.passTOTP(t, boss)
+		invite := func(email string) string {
+			t.Helper()
+			_, err := h.svc.InviteStaff(ctx, boss, identity.StaffInvitation{Email: email}, meta)
+			mustOK(t, err)
+			return h.mailedToken(t, platform.JobEmailStaffInvite)
+		}
+
+		late := invite("late@example.com")
+		h.clock.Advance(identity.StaffInviteLifetime)
+		err := h.svc.ResetPassword(ctx, late, "correct horse battery", meta)
+		if platform.ErrorCode(err) != platform.EUNAUTHORIZED || !strings.Contains(err.Error(), "expired") {
+			t.Fatalf("an invitation a week old: %v, want expired", err)
+		}
+
+		// Whoever set a password another way (a reset link) has accepted;
+		// the invitation, still unused and in date, must not reset it.
+		other := invite("other@example.com")
+		mustOK(t, h.svc.RequestPasswordReset(ctx, "other@example.com", meta))
+		mustOK(t, h.svc.ResetPassword(ctx, h.mailedToken(t, platform.JobEmailPasswordReset), "first password chosen", meta))
+		err = h.svc.ResetPassword(ctx, other, "second password chosen", meta)
+		if platform.ErrorCode(err) != platform.EUNAUTHORIZED {
+			t.Fatalf("an invitation after a password was set: %v, want EUNAUTHORIZED", err)
+		}
+		if _, err := h.svc.Login(ctx, "other@example.com", "first password chosen", meta); err != nil {
+			t.Fatalf("the password set by the reset link no longer works: %v", err)
+		}
+
+		// An invitation is no verification link, and a reset link's
+		// prefix on an invitation's token does not make it one.
+		token := invite("third@example.com")
+		wantCode(t, h.svc.VerifyEmail(ctx, token, meta), platform.EUNAUTHORIZED)
+		forged := identity.TokenPrefixResetPassword + strings.TrimPrefix(token, identity.TokenPrefixStaffInvite)
+		wantCode(t, h.svc.ResetPassword(ctx, forged, "correct horse battery", meta), platform.EUNAUTHORIZED)
+		mustOK(t, h.svc.ResetPassword(ctx, token, "correct horse battery", meta))
 	})
 }
 

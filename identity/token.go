@@ -25,6 +25,8 @@ const (
 	TokenPrefixVerifyEmail = "ezs_vfy_"
 	// TokenPrefixResetPassword starts password reset links' tokens.
 	TokenPrefixResetPassword = "ezs_rst_"
+	// TokenPrefixStaffInvite starts staff invitation links' tokens.
+	TokenPrefixStaffInvite = "ezs_inv_"
 )
 
 // tokenRandomBytes is the entropy of every token: 256 bits, far past
@@ -92,19 +94,25 @@ const (
 	// PurposeResetPassword lets the user set a new password without the
 	// old one.
 	PurposeResetPassword Purpose = "reset_password"
+	// PurposeStaffInvite lets an invited staff member set their first
+	// password, which accepts the invitation.
+	PurposeStaffInvite Purpose = "staff_invite"
 )
 
 // How long one-time links stay usable. A verification link only proves
 // mailbox access and may sit unread over a weekend; a reset link grants
 // the account, so it lives only as long as someone needs to read the mail
-// and act.
+// and act. An invitation grants an account too, but goes to someone who
+// did not ask for it at that moment and may be away for days; it can be
+// used only while the account has no password, so it never replaces one.
 const (
 	VerifyEmailLifetime   = 48 * time.Hour
 	ResetPasswordLifetime = time.Hour
+	StaffInviteLifetime   = 7 * 24 * time.Hour
 )
 
 // Valid reports whether p is one of the known purposes.
-func (p Purpose) Valid() bool { return p == PurposeVerifyEmail || p == PurposeResetPassword }
+func (p Purpose) Valid() bool { return p.Lifetime() != 0 }
 
 // Lifetime returns how long a token of this purpose stays usable; zero
 // for an unknown purpose.
@@ -114,14 +122,19 @@ func (p Purpose) Lifetime() time.Duration {
 		return VerifyEmailLifetime
 	case PurposeResetPassword:
 		return ResetPasswordLifetime
+	case PurposeStaffInvite:
+		return StaffInviteLifetime
 	}
 	return 0
 }
 
 // prefix returns the token prefix of the purpose.
 func (p Purpose) prefix() string {
-	if p == PurposeResetPassword {
+	switch p {
+	case PurposeResetPassword:
 		return TokenPrefixResetPassword
+	case PurposeStaffInvite:
+		return TokenPrefixStaffInvite
 	}
 	return TokenPrefixVerifyEmail
 }

@@ -20,11 +20,16 @@ var catalog = []struct {
 	}},
 	{KindVerifyEmail, []Field{
 		{"VerifyURL", "One-time link that confirms the address", "https://my.ezscale.cloud/verify?token=abc123"},
-		{"ExpiresIn", "How long the link works", "24 hours"},
+		{"ExpiresIn", "How long the link works", "48 hours"},
 	}},
 	{KindPasswordReset, []Field{
 		{"ResetURL", "One-time link to choose a new password", "https://my.ezscale.cloud/reset?token=abc123"},
 		{"ExpiresIn", "How long the link works", "1 hour"},
+	}},
+	{KindStaffInvite, []Field{
+		{"AcceptURL", "One-time link to choose a password, which accepts the invitation", "https://my.ezscale.cloud/reset-password?token=abc123"},
+		{"ExpiresIn", "How long the link works", "7 days"},
+		{"AdminURL", "The admin panel, where staff sign in", "https://admin.ezscale.cloud"},
 	}},
 	{KindInvoiceCreated, []Field{
 		{"InvoiceNumber", "Invoice number", "INV-2025-0042"},

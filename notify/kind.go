@@ -16,6 +16,7 @@ const (
 	KindWelcome           Kind = "welcome"
 	KindVerifyEmail       Kind = "verify_email"
 	KindPasswordReset     Kind = "password_reset"
+	KindStaffInvite       Kind = "staff_invite"
 	KindInvoiceCreated    Kind = "invoice_created"
 	KindPaymentReceived   Kind = "payment_received"
 	KindPaymentFailed     Kind = "payment_failed"

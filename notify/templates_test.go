@@ -68,8 +68,8 @@ func TestDefaultsPassValidation(t *testing.T) {
 }
 
 func TestKindsAndFields(t *testing.T) {
-	if got := len(notify.Kinds()); got != 15 {
-		t.Errorf("%d kinds, want 15", got)
+	if got := len(notify.Kinds()); got != 16 {
+		t.Errorf("%d kinds, want 16", got)
 	}
 	if notify.Fields("no_such_kind") != nil {
 		t.Error("Fields of an unknown kind is not nil")

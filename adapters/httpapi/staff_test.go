@@ -58,7 +58,7 @@ func TestInviteStaffOverHTTP(t *testing.T) {
 		// as staff and uses the permission the role granted.
 		nia := e.client()
 		nia.want(http.StatusNoContent, "POST", "/auth/password/reset",
-			map[string]string{"token": e.mailedToken(platform.JobEmailPasswordReset), "password": password}, nil)
+			map[string]string{"token": e.mailedToken(platform.JobEmailStaffInvite), "password": password}, nil)
 		var login struct {
 			User struct {
 				Role        string

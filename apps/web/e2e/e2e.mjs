@@ -472,6 +472,37 @@ await step('invite a staff member and give them a role on the Staff page', async
   await row.locator('[data-test="staff-role"]', { hasText: 'owner' }).waitFor()
 })
 
+await step('the invited member accepts from the invitation email', async () => {
+  const invitee = 'support-e2e@example.test'
+  const linkIn = (msg) => (msg.Text ?? '').match(/https?:\/\/[^\s"'<>]*reset-password\?token=ezs_inv_[^\s"'<>]+/)?.[0]
+  let seen = []
+  const msg = await poll(`an invitation email to ${invitee} in Mailpit`, async () => {
+    const msgs = await emailsTo(invitee)
+    seen = msgs.map((m) => `"${m.Subject}"`)
+    return msgs.find(linkIn)
+  }).catch((e) => fail(`${e.message}; emails seen: ${seen.join(', ') || 'none'}`))
+  if (!msg.Text.includes('works for 7 days') || !msg.Text.includes(`${base}/admin`)) {
+    fail(`the invitation does not say it works for 7 days and where staff sign in:\n${msg.Text}`)
+  }
+  // In a browser of their own: the invitee is not the signed-in admin.
+  const own = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } })
+  const tab = await own.newPage()
+  tab.on('pageerror', (e) => consoleErrors.push(String(e)))
+  await tab.goto(linkIn(msg))
+  await tab.locator('[data-test="reset-password"]', { hasText: 'Choose your password' }).waitFor()
+  await field(tab, 'reset-password-new').fill('support e2e password')
+  await field(tab, 'reset-password-confirm').fill('support e2e password')
+  await tab.locator('[data-test="reset-password-submit"]').click()
+  await tab.locator('[data-test="reset-password-done"]', { hasText: 'accepted the invitation' }).waitFor()
+  await tab.screenshot({ path: join(shots, `${String(stepNo).padStart(2, '0')}-invitation-accepted.png`), fullPage: true })
+  await own.close()
+  // Staff see the member as no longer invited.
+  await page.reload()
+  const row = page.locator('[data-test="staff-row"][data-email="support-e2e@example.test"]')
+  await row.waitFor()
+  await row.locator('[data-test="staff-invited"]').waitFor({ state: 'detached' })
+})
+
 await step('settings: rename the company', async () => {
   await page.locator('[data-test="nav-settings"]').click()
   await page.waitForURL('**/admin/settings**')
