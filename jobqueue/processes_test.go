@@ -198,7 +198,10 @@ func checkOneRunPerTick(t *testing.T, s *mysql.Store, elapsed time.Duration) {
 			t.Fatalf("the schedule ran twice within a period: %v then %v", starts[i-1], starts[i])
 		}
 	}
-	if maxRuns := int(elapsed/scheduleTick) + 1; len(starts) < 2 || len(starts) > maxRuns {
+	// The same second of slack bounds the count: leases expire on whole
+	// seconds too, so a period can end up to a second early (5 runs were
+	// once seen in 7.9 s of a 2 s schedule, every gap over a second).
+	if maxRuns := int(elapsed/(scheduleTick-time.Second)) + 1; len(starts) < 2 || len(starts) > maxRuns {
 		t.Fatalf("%d runs in %v, want 2 to %d", len(starts), elapsed, maxRuns)
 	}
 	t.Logf("%d schedule runs in %v by %d workers", len(starts), elapsed.Round(time.Millisecond), len(workers))
