@@ -128,7 +128,7 @@ func permitted(ctx context.Context, perm identity.Permission) error {
 // registerAutomation mounts the staff's view of the automation: the
 // schedules' last runs, the queue and its dead letters, the services with
 // their provisioning log, and the actions staff take on them.
-func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.Store, queue Queue, audit identity.AuditLog, clock platform.Clock) {
+func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.Store, namer PlanNamer, queue Queue, audit identity.AuditLog, clock platform.Clock) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "automation-status", Method: http.MethodGet, Path: adminPrefix + "automation", Tags: []string{"admin"},
@@ -173,7 +173,11 @@ func (s *Server) registerAutomation(m *provisioning.Manager, store provisioning.
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		return servicesOut(list, true), nil
+		out := &servicesOutput{}
+		if out.Body.Services, err = servicesOut(ctx, namer, list, true); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return out, nil
 	})
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-log", Method: http.MethodGet, Path: adminPrefix + "services/{id}/log", Tags: []string{"admin"},

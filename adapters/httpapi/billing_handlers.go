@@ -17,6 +17,7 @@ import (
 // Catalog lists the plans; billing.Store satisfies it.
 type Catalog interface {
 	ListPlans(ctx context.Context) ([]*billing.Plan, error)
+	PlanNamer
 }
 
 // InvoicePDFs gives an invoice's PDF, rendered once and kept.

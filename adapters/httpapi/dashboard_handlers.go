@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -23,9 +24,9 @@ type dashboardOutput struct {
 }
 
 // registerDashboard mounts the customer dashboard's overview: live
-// services, open invoices and the next renewal, in three queries whatever
-// the customer owns.
-func (s *Server) registerDashboard(b *billing.Service, services provisioning.Store) {
+// services with their plans' names, open invoices and the next renewal,
+// in four queries whatever the customer owns.
+func (s *Server) registerDashboard(b *billing.Service, services provisioning.Store, namer PlanNamer) {
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "dashboard", Method: http.MethodGet, Path: APIPrefix + "/account/dashboard", Tags: []string{"account"},
 		Summary: "Your services, open invoices and next renewal at a glance", Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeBillingRead})},
@@ -47,12 +48,11 @@ func (s *Server) registerDashboard(b *billing.Service, services provisioning.Sto
 		}
 		out := &dashboardOutput{}
 		o := &out.Body
-		o.Services, o.OpenInvoices = []serviceBody{}, []invoiceBody{}
-		for _, svc := range svcs {
-			if svc.Status != provisioning.ServiceTerminated {
-				o.Services = append(o.Services, serviceOut(svc, false))
-			}
+		live := slices.DeleteFunc(svcs, func(svc *provisioning.Service) bool { return svc.Status == provisioning.ServiceTerminated })
+		if o.Services, err = servicesOut(ctx, namer, live, false); err != nil {
+			return nil, apiError(s.log, err)
 		}
+		o.OpenInvoices = []invoiceBody{}
 		for _, inv := range invs {
 			o.OpenInvoices = append(o.OpenInvoices, invoiceOut(inv))
 		}

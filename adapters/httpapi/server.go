@@ -167,15 +167,15 @@ func New(cfg Config, svc Services) (*Server, error) {
 		s.registerPaymentMethods(svc.Billing, svc.Cards)
 	}
 	if svc.Provisioning != nil && svc.Services != nil {
-		s.registerServices(svc.Provisioning, svc.Services)
+		s.registerServices(svc.Provisioning, svc.Services, svc.Catalog)
 		if svc.Queue != nil && svc.Audit != nil {
-			s.registerAutomation(svc.Provisioning, svc.Services, svc.Queue, svc.Audit, clockOr(svc.Clock))
+			s.registerAutomation(svc.Provisioning, svc.Services, svc.Catalog, svc.Queue, svc.Audit, clockOr(svc.Clock))
 		}
 	}
 	if svc.Billing != nil && svc.Catalog != nil {
 		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
 		if svc.Services != nil {
-			s.registerDashboard(svc.Billing, svc.Services)
+			s.registerDashboard(svc.Billing, svc.Services, svc.Catalog)
 		}
 	}
 	if svc.Billing != nil && svc.Catalog != nil && svc.Audit != nil {

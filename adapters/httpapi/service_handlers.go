@@ -19,6 +19,7 @@ type serviceBody struct {
 	SubscriptionID int64     `json:"subscription_id"`
 	CustomerID     int64     `json:"customer_id"`
 	PlanID         int64     `json:"plan_id"`
+	PlanName       string    `json:"plan_name,omitempty" doc:"The plan's name, as the catalog shows it."`
 	Type           string    `json:"type"`
 	Platform       string    `json:"platform"`
 	Status         string    `json:"status"`
@@ -47,19 +48,39 @@ func serviceOut(s *provisioning.Service, staff bool) serviceBody {
 	return b
 }
 
+// PlanNamer names the plans services are on; the Catalog does.
+type PlanNamer interface {
+	// PlanNames names every plan, retired ones included.
+	PlanNames(ctx context.Context) (map[int64]string, error)
+}
+
 type servicesOutput struct {
 	Body struct {
 		Services []serviceBody `json:"services"`
 	}
 }
 
-func servicesOut(list []*provisioning.Service, staff bool) *servicesOutput {
-	out := &servicesOutput{}
-	out.Body.Services = []serviceBody{}
-	for _, s := range list {
-		out.Body.Services = append(out.Body.Services, serviceOut(s, staff))
+// servicesOut describes services with their plans' names, in one query
+// whatever their number; without a namer (no catalog mounted) the names
+// are left out.
+func servicesOut(ctx context.Context, namer PlanNamer, list []*provisioning.Service, staff bool) ([]serviceBody, error) {
+	out := []serviceBody{}
+	if len(list) == 0 {
+		return out, nil
 	}
-	return out
+	var names map[int64]string
+	if namer != nil {
+		var err error
+		if names, err = namer.PlanNames(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range list {
+		b := serviceOut(s, staff)
+		b.PlanName = names[s.PlanID]
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 type powerInput struct {
@@ -95,7 +116,7 @@ func caller(ctx context.Context) provisioning.Caller {
 
 // registerServices mounts the customer's service operations: list, live
 // status, power and panel sign-on, each on the caller's own services.
-func (s *Server) registerServices(m *provisioning.Manager, store provisioning.Store) {
+func (s *Server) registerServices(m *provisioning.Manager, store provisioning.Store, namer PlanNamer) {
 	read := access{scope: identity.ScopeServicesRead}
 	write := access{scope: identity.ScopeServicesWrite}
 	humaop.Register(s.api, huma.Operation{
@@ -106,7 +127,11 @@ func (s *Server) registerServices(m *provisioning.Manager, store provisioning.St
 		if err != nil {
 			return nil, apiError(s.log, err)
 		}
-		return servicesOut(list, false), nil
+		out := &servicesOutput{}
+		if out.Body.Services, err = servicesOut(ctx, namer, list, false); err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return out, nil
 	})
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "service-status", Method: http.MethodGet, Path: APIPrefix + "/services/{id}/status", Tags: []string{"services"},

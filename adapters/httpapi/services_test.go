@@ -26,6 +26,7 @@ type serviceList struct {
 		Status     string `json:"status"`
 		ExternalID string `json:"external_id"`
 		IPv4       string `json:"ipv4"`
+		PlanName   string `json:"plan_name"`
 	} `json:"services"`
 }
 
@@ -48,6 +49,7 @@ func TestServicesOverHTTP(t *testing.T) {
 	})
 	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
 		svc.Provisioning, svc.Services, svc.Queue, svc.Audit, svc.Clock = manager, s.Provisioning(), s, s.Identity(), clock
+		svc.Catalog = s // names the plans in the lists
 	})
 	worker := jobqueue.New(s, clock, jobqueue.Config{Worker: "w"})
 	automation.Register(worker, automation.Deps{Store: s, Billing: bill, Provisioning: manager, Clock: clock})
@@ -81,7 +83,8 @@ func TestServicesOverHTTP(t *testing.T) {
 
 	var mine serviceList
 	ada.want(http.StatusOK, "GET", "/services", nil, &mine)
-	if len(mine.Services) != 1 || mine.Services[0].Status != "active" || mine.Services[0].IPv4 == "" || mine.Services[0].ExternalID != "" {
+	if len(mine.Services) != 1 || mine.Services[0].Status != "active" || mine.Services[0].IPv4 == "" || mine.Services[0].ExternalID != "" ||
+		mine.Services[0].PlanName != "VPS" {
 		t.Fatalf("customer's services: %+v", mine)
 	}
 	id := mine.Services[0].ID
@@ -125,7 +128,7 @@ func TestServicesOverHTTP(t *testing.T) {
 	drain()
 	var all serviceList
 	ops.want(http.StatusOK, "GET", "/admin/services?status=suspended", nil, &all)
-	if len(all.Services) != 1 || all.Services[0].ExternalID == "" || !panel.Suspended(all.Services[0].ExternalID) {
+	if len(all.Services) != 1 || all.Services[0].ExternalID == "" || !panel.Suspended(all.Services[0].ExternalID) || all.Services[0].PlanName != "VPS" {
 		t.Fatalf("suspended services: %+v", all)
 	}
 	ops.want(http.StatusOK, "GET", "/admin/services?platform=sandbox&q="+all.Services[0].ExternalID, nil, &all)

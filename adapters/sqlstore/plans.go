@@ -231,6 +231,20 @@ func (s *Store) ListPlans(ctx context.Context) ([]*billing.Plan, error) {
 	return plans, nil
 }
 
+// PlanNames names every plan, retired ones included, in one query: lists
+// of services show their plan's name without loading the catalog.
+func (s *Store) PlanNames(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.q.PlanNames(ctx)
+	if err != nil {
+		return nil, s.translate(err, "plan names")
+	}
+	names := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return names, nil
+}
+
 func (s *Store) loadPlan(ctx context.Context, r dbsqlc.Plan) (*billing.Plan, error) {
 	var parts planParts
 	var err error

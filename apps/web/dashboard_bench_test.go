@@ -22,10 +22,14 @@ const (
 	benchCustomers        = 100_000
 	benchInvoicesEach     = 3
 	benchSignedInSessions = 32
+	// benchServicesEach live services, on the demo catalog's plans, are
+	// what each signed-in customer's dashboard lists.
+	benchServicesEach = 2
 )
 
 // BenchmarkDashboard serves the authenticated customer dashboard from a
-// SQLite database of 100,000 customers and 300,000 invoices, requests
+// SQLite database of 100,000 customers and 300,000 invoices (and the
+// demo catalog, whose plans name the measured customers' services), requests
 // spread over signed-in customers on all cores, and reports requests per
 // second and the ratio of its time to the health check's (a trivial
 // handler behind the same middleware) measured in the same run.
@@ -38,6 +42,9 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer p.Close()
+	if _, err := p.SeedDemo(ctx); err != nil {
+		b.Fatal(err)
+	}
 	if err := seedCustomers(ctx, p); err != nil {
 		b.Fatal(err)
 	}
@@ -160,6 +167,13 @@ func signIn(b *testing.B, p *compose.Platform, handler http.Handler) []*http.Coo
 		if err != nil {
 			b.Fatal(err)
 		}
+		for range benchServicesEach {
+			_, err := p.Store.DB().ExecContext(ctx, `INSERT INTO services (customer_id, plan_id, service_type, platform, status, ipv4, created_at, updated_at)
+				SELECT ?, id, 'vps', 'sandbox', 'active', '192.0.2.10', ?, ? FROM plans WHERE code = 'vps-2g'`, u.ID, time.Now(), time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
 		body := fmt.Sprintf(`{"email":%q,"password":"correct horse battery"}`, email)
 		req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -171,12 +185,14 @@ func signIn(b *testing.B, p *compose.Platform, handler http.Handler) []*http.Coo
 		}
 		cookies = append(cookies, rec.Result().Cookies()[0])
 	}
-	// What is measured is a real dashboard: the customer's open invoice.
+	// What is measured is a real dashboard: the customer's open invoice
+	// and their services, named by their plan.
 	req := httptest.NewRequest("GET", "/api/v1/account/dashboard", nil)
 	req.AddCookie(cookies[0])
 	rec := httptest.NewRecorder()
 	handler.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `"status":"open"`) != 1 {
+	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `"status":"open"`) != 1 ||
+		strings.Count(rec.Body.String(), `"plan_name":"VPS 2 GB"`) != benchServicesEach {
 		b.Fatalf("dashboard: %d %s", rec.Code, rec.Body)
 	}
 	return cookies

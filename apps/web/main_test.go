@@ -181,13 +181,15 @@ func TestOrderBecomesRunningService(t *testing.T) {
 		Plans []struct {
 			ID   int64
 			Code string
+			Name string
 		}
 	}
 	c.call("GET", "/catalog", nil, http.StatusOK, &catalog)
 	var vps int64
+	var vpsName string
 	for _, p := range catalog.Plans {
 		if p.Code == "vps-2g" {
-			vps = p.ID
+			vps, vpsName = p.ID, p.Name
 		}
 	}
 	var order struct {
@@ -221,12 +223,15 @@ func TestOrderBecomesRunningService(t *testing.T) {
 	}
 
 	var dash struct {
-		Services            []struct{ Status string }
+		Services []struct {
+			Status   string
+			PlanName string `json:"plan_name"`
+		}
 		OpenInvoices        []any `json:"open_invoices"`
 		ActiveSubscriptions int   `json:"active_subscriptions"`
 	}
 	c.call("GET", "/account/dashboard", nil, http.StatusOK, &dash)
-	if len(dash.Services) != 1 || len(dash.OpenInvoices) != 0 || dash.ActiveSubscriptions != 1 {
+	if len(dash.Services) != 1 || vpsName == "" || dash.Services[0].PlanName != vpsName || len(dash.OpenInvoices) != 0 || dash.ActiveSubscriptions != 1 {
 		t.Fatalf("dashboard after paying: %+v", dash)
 	}
 

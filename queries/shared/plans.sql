@@ -8,6 +8,9 @@ SELECT * FROM plans WHERE id = ?;
 -- name: PlanList :many
 SELECT * FROM plans ORDER BY id;
 
+-- name: PlanNames :many
+SELECT id, name FROM plans;
+
 -- name: PlanDecrementStock :execrows
 UPDATE plans SET stock = stock - 1, updated_at = ?
 WHERE id = ? AND stock IS NOT NULL AND stock > 0;

@@ -42,6 +42,8 @@ type Store interface {
 	notify.OverrideStore
 	SettingsStore
 	support.AnnouncementStore
+	// PlanNames names the plans in the API's lists of services.
+	PlanNames(ctx context.Context) (map[int64]string, error)
 	Provisioning() *sqlstore.ProvisioningStore
 	Identity() *sqlstore.IdentityStore
 	DB() *sql.DB

@@ -305,7 +305,11 @@ await step('the service becomes active on the dashboard', async () => {
     await row.waitFor({ timeout: 5000 })
     return (await row.locator('[data-test="status"]').innerText()).trim() === 'active'
   }, 20000, 1000)
-  const href = await page.locator('[data-test="service-link"]').first().getAttribute('href')
+  const link = page.locator('[data-test="service-link"]').first()
+  // The customer knows the service by the plan they ordered.
+  const name = (await link.innerText()).trim()
+  if (name !== 'VPS 2 GB') fail(`the service is listed as "${name}", want the plan's name "VPS 2 GB"`)
+  const href = await link.getAttribute('href')
   serviceID = Number(href?.match(/services\/(\d+)/)?.[1] ?? 0)
   if (!serviceID) fail(`no service id in the link ${href}`)
   console.log(`     service #${serviceID}`)

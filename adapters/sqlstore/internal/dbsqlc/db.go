@@ -381,6 +381,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.planListStmt, err = db.PrepareContext(ctx, planList); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanList: %w", err)
 	}
+	if q.planNamesStmt, err = db.PrepareContext(ctx, planNames); err != nil {
+		return nil, fmt.Errorf("error preparing query PlanNames: %w", err)
+	}
 	if q.planPriceDeleteByPlanStmt, err = db.PrepareContext(ctx, planPriceDeleteByPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query PlanPriceDeleteByPlan: %w", err)
 	}
@@ -1245,6 +1248,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing planListStmt: %w", cerr)
 		}
 	}
+	if q.planNamesStmt != nil {
+		if cerr := q.planNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing planNamesStmt: %w", cerr)
+		}
+	}
 	if q.planPriceDeleteByPlanStmt != nil {
 		if cerr := q.planPriceDeleteByPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing planPriceDeleteByPlanStmt: %w", cerr)
@@ -1843,6 +1851,7 @@ type Queries struct {
 	planGetByIDStmt                          *sql.Stmt
 	planInsertStmt                           *sql.Stmt
 	planListStmt                             *sql.Stmt
+	planNamesStmt                            *sql.Stmt
 	planPriceDeleteByPlanStmt                *sql.Stmt
 	planPriceInsertStmt                      *sql.Stmt
 	planPriceListAllStmt                     *sql.Stmt
@@ -2056,6 +2065,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		planGetByIDStmt:                          q.planGetByIDStmt,
 		planInsertStmt:                           q.planInsertStmt,
 		planListStmt:                             q.planListStmt,
+		planNamesStmt:                            q.planNamesStmt,
 		planPriceDeleteByPlanStmt:                q.planPriceDeleteByPlanStmt,
 		planPriceInsertStmt:                      q.planPriceInsertStmt,
 		planPriceListAllStmt:                     q.planPriceListAllStmt,

@@ -366,6 +366,38 @@ func (q *Queries) PlanList(ctx context.Context) ([]Plan, error) {
 	return items, nil
 }
 
+const planNames = `-- name: PlanNames :many
+SELECT id, name FROM plans
+`
+
+type PlanNamesRow struct {
+	ID   int64
+	Name string
+}
+
+func (q *Queries) PlanNames(ctx context.Context) ([]PlanNamesRow, error) {
+	rows, err := q.query(ctx, q.planNamesStmt, planNames)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanNamesRow
+	for rows.Next() {
+		var i PlanNamesRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const planPriceDeleteByPlan = `-- name: PlanPriceDeleteByPlan :exec
 DELETE FROM plan_prices WHERE plan_id = ?
 `

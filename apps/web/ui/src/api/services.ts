@@ -8,6 +8,8 @@ export interface Service {
   customer_id: number
   subscription_id: number
   plan_id: number
+  /** The plan's name; absent only if the plan is gone from the catalog. */
+  plan_name?: string
   platform: string
   type: string
   status: ServiceStatus
@@ -30,6 +32,11 @@ export interface ServiceLiveStatus {
   ram_bytes: number
   disk_bytes: number
   bandwidth_bytes: number
+}
+
+/** What a customer calls a service: its plan, then its address. */
+export function serviceName(s: Service): string {
+  return s.plan_name || `${s.type} #${s.id}`
 }
 
 export const services = {

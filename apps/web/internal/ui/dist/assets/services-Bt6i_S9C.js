@@ -1,0 +1,1 @@
+import{o as e}from"./ErrorAlert-PO3ndxDP.js";function t(e){return e.plan_name||`${e.type} #${e.id}`}var n={list:()=>e.get(`/services`).then(e=>e.services),status:t=>e.get(`/services/${t}/status`),power:(t,n)=>e.post(`/services/${t}/power`,{action:n}),panelLogin:t=>e.post(`/services/${t}/login`).then(e=>e.url)};export{n,t};
