@@ -111,6 +111,42 @@ func (s *Service) InviteStaff(ctx context.Context, admin *Authenticated, inv Sta
 	return &StaffMember{ID: u.ID, Email: email, Name: profile.Name, Status: u.Status, CreatedAt: now, Roles: roles}, nil
 }
 
+// ResendInvitation emails a new invitation link to a staff member who has
+// not set a password yet, for an invitation that expired or went astray.
+// Earlier links stay usable until they expire: each works once, and only
+// while the account has no password. A member who has set one is an
+// ECONFLICT, and so is a suspended one, who could not sign in anyway.
+func (s *Service) ResendInvitation(ctx context.Context, admin *Authenticated, userID int64, m Meta) error {
+	if err := Authorize(admin.Actor(), ActionGrant, KindUser, 0); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx Store) error {
+		u, err := tx.GetUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if u.Role != RoleAdmin {
+			return platform.Errorf(platform.ENOTFOUND, "no staff member %d", userID)
+		}
+		hash, err := tx.PasswordHash(ctx, userID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case hash != NoPassword:
+			return platform.Errorf(platform.ECONFLICT, "%s has accepted the invitation: they can reset their password themselves", u.Email)
+		case u.Status != UserActive:
+			return platform.Errorf(platform.ECONFLICT, "%s is %s: reactivate them first", u.Email, u.Status)
+		}
+		if err := s.sendLink(ctx, tx, u, PurposeStaffInvite, "", now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, admin.User.ID, admin.Session.ImpersonatorID, "staff.invitation_resent", "user", u.ID, m,
+			nil, map[string]any{"email": u.Email})
+	})
+}
+
 // rolesNamed looks up the roles an invitation names; a name that is not a
 // defined role is EINVALID on "roles".
 func rolesNamed(ctx context.Context, tx Store, names []string) ([]StaffRole, error) {

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,42 @@ func TestStaffInvitationEnds(t *testing.T) {
 		forged := identity.TokenPrefixResetPassword + strings.TrimPrefix(token, identity.TokenPrefixStaffInvite)
 		wantCode(t, h.svc.ResetPassword(ctx, forged, "correct horse battery", meta), platform.EUNAUTHORIZED)
 		mustOK(t, h.svc.ResetPassword(ctx, token, "correct horse battery", meta))
+	})
+}
+
+func TestResendInvitation(t *testing.T) {
+	eachStore(t, func(t *testing.T, h *harness) {
+		boss := h.staff(t, "boss@example.com", identity.PermStaffWrite)
+		h.passTOTP(t, boss)
+		member, err := h.svc.InviteStaff(ctx, boss, identity.StaffInvitation{Email: "slow@example.com"}, meta)
+		mustOK(t, err)
+		first := h.mailedToken(t, platform.JobEmailStaffInvite)
+
+		// The first invitation lapses; a new one works for a new week.
+		h.clock.Advance(identity.StaffInviteLifetime + time.Hour)
+		mustOK(t, h.svc.ResendInvitation(ctx, boss, member.ID, meta))
+		second := h.mailedToken(t, platform.JobEmailStaffInvite)
+		if second == first {
+			t.Fatal("the resent invitation has the first one's token")
+		}
+		wantCode(t, h.svc.ResetPassword(ctx, first, "correct horse battery", meta), platform.EUNAUTHORIZED)
+		mustOK(t, h.svc.ResetPassword(ctx, second, "correct horse battery", meta))
+		entries, _ := h.store.ListAudit(ctx, identity.AuditFilter{Action: "staff.invitation_resent"})
+		if len(entries) != 1 || entries[0].ActorID != boss.User.ID || entries[0].ResourceID != strconv.FormatInt(member.ID, 10) {
+			t.Fatalf("resend audit: %+v", entries)
+		}
+
+		// Accepted: nothing to resend.
+		wantCode(t, h.svc.ResendInvitation(ctx, boss, member.ID, meta), platform.ECONFLICT)
+		// A customer is no staff member.
+		customer := h.verifiedCustomer(t, "customer@example.com")
+		wantCode(t, h.svc.ResendInvitation(ctx, boss, customer.ID, meta), platform.ENOTFOUND)
+		// Resending is a staff change: staff.write, not just any staff.
+		clerk := h.staff(t, "clerk@example.com", identity.PermSettingsWrite)
+		h.passTOTP(t, clerk)
+		other, err := h.svc.InviteStaff(ctx, boss, identity.StaffInvitation{Email: "other@example.com"}, meta)
+		mustOK(t, err)
+		wantCode(t, h.svc.ResendInvitation(ctx, clerk, other.ID, meta), platform.EFORBIDDEN)
 	})
 }
 

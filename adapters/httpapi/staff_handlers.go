@@ -74,8 +74,9 @@ func staffMemberOut(m identity.StaffMember) staffMemberBody {
 }
 
 // registerStaff mounts the staff page: who the staff are, the roles they
-// may hold, and inviting a new member. Granting and revoking roles are
-// grant-role and revoke-role; suspending is set-user-status.
+// may hold, inviting a new member and inviting them again. Granting and
+// revoking roles are grant-role and revoke-role; suspending is
+// set-user-status.
 func (s *Server) registerStaff() {
 	read := access{staff: true, scope: identity.ScopeAdmin}
 	humaop.Register(s.api, huma.Operation{
@@ -117,5 +118,13 @@ func (s *Server) registerStaff() {
 			return nil, apiError(s.log, err)
 		}
 		return &struct{ Body staffMemberBody }{Body: staffMemberOut(*m)}, nil
+	})
+	humaop.Register(s.api, huma.Operation{
+		OperationID: "resend-staff-invitation", Method: http.MethodPost, Path: adminPrefix + "staff/{id}/invitation", Tags: []string{"admin"},
+		Summary:       "Email a staff member who has not set a password a new invitation link",
+		Description:   "Needs the staff.write permission. A member who has set a password, or is suspended, is a 409.",
+		DefaultStatus: http.StatusNoContent, Middlewares: huma.Middlewares{s.guard(access{staff: true})},
+	}, func(ctx context.Context, in *idInput) (*struct{}, error) {
+		return nil, apiError(s.log, s.id.ResendInvitation(ctx, principalFrom(ctx).auth, in.ID, s.meta(in.r)))
 	})
 }

@@ -82,6 +82,17 @@ func TestInviteStaffOverHTTP(t *testing.T) {
 		if err != nil || len(invited) != 2 || invited[1].ActorID != boss.id() || invited[1].IP == "" {
 			t.Fatalf("invitation audit (%v): %+v", err, invited)
 		}
+
+		// Omar's invitation went astray: a new link is sent, which works.
+		// Nia has accepted hers: there is nothing to send.
+		first := e.mailedToken(platform.JobEmailStaffInvite)
+		boss.want(http.StatusNoContent, "POST", fmt.Sprintf("/admin/staff/%d/invitation", list.Staff[2].ID), nil, nil)
+		if again := e.mailedToken(platform.JobEmailStaffInvite); again == first {
+			t.Fatal("no new invitation was queued")
+		}
+		e.client().want(http.StatusNoContent, "POST", "/auth/password/reset",
+			map[string]string{"token": e.mailedToken(platform.JobEmailStaffInvite), "password": password}, nil)
+		boss.want(http.StatusConflict, "POST", fmt.Sprintf("/admin/staff/%d/invitation", list.Staff[1].ID), nil, nil)
 	})
 }
 

@@ -456,7 +456,7 @@ await step('write a draft invoice, edit it, issue it', async () => {
   console.log(`     draft #${id} issued as ${inv.number}, ${inv.total} ${inv.currency}`)
 })
 
-await step('invite a staff member and give them a role on the Staff page', async () => {
+await step('invite a staff member, give them a role, send the invitation again', async () => {
   await page.locator('[data-test="nav-staff"]').click()
   await page.waitForURL('**/admin/staff')
   await page.locator(`[data-test="staff-row"][data-email="${adminEmail}"]`).waitFor()
@@ -474,16 +474,23 @@ await step('invite a staff member and give them a role on the Staff page', async
   await grant.locator('[data-test="staff-role-submit"]').click()
   await grant.waitFor({ state: 'detached' })
   await row.locator('[data-test="staff-role"]', { hasText: 'owner' }).waitFor()
+  // The invitation went astray: send another, which the next step opens.
+  await row.locator('[data-test="staff-resend"]').click()
+  await page.locator('[data-test="staff-confirm-dialog"]').waitFor()
+  await page.locator('[data-test="staff-confirm"]').click()
+  await page.locator('[data-test="staff-notice"]', { hasText: 'new invitation' }).waitFor()
+  await page.locator('[data-test="staff-confirm-dialog"]').waitFor({ state: 'hidden' })
 })
 
 await step('the invited member accepts from the invitation email', async () => {
   const invitee = 'support-e2e@example.test'
   const linkIn = (msg) => (msg.Text ?? '').match(/https?:\/\/[^\s"'<>]*reset-password\?token=ezs_inv_[^\s"'<>]+/)?.[0]
   let seen = []
-  const msg = await poll(`an invitation email to ${invitee} in Mailpit`, async () => {
+  // Newest first: the invitation sent again.
+  const msg = await poll(`two invitation emails to ${invitee} in Mailpit`, async () => {
     const msgs = await emailsTo(invitee)
     seen = msgs.map((m) => `"${m.Subject}"`)
-    return msgs.find(linkIn)
+    return msgs.filter(linkIn).length === 2 && msgs.find(linkIn)
   }).catch((e) => fail(`${e.message}; emails seen: ${seen.join(', ') || 'none'}`))
   if (!msg.Text.includes('works for 7 days') || !msg.Text.includes(`${base}/admin`)) {
     fail(`the invitation does not say it works for 7 days and where staff sign in:\n${msg.Text}`)

@@ -45,6 +45,8 @@ export const staff = {
   roles: () => api.get<RolesAndPermissions>('/admin/roles'),
   /** Creates the account and emails the invitee a link to set their password. */
   invite: (inv: StaffInvitation) => api.post<StaffMember>('/admin/staff', inv),
+  /** Emails a member who has not set a password yet a new invitation link (a week long). */
+  resendInvitation: (id: number) => api.post(`/admin/staff/${id}/invitation`),
   /** permissions define the role when it is new; an existing role keeps its own. */
   grantRole: (id: number, role: string, permissions?: string[]) => api.post(`/admin/staff/${id}/roles`, { role, permissions }),
   revokeRole: (id: number, role: string) => api.delete(`/admin/staff/${id}/roles/${encodeURIComponent(role)}`),
