@@ -161,6 +161,12 @@ type Store interface {
 
 	AddCredit(ctx context.Context, e CreditEntry) error
 	CreditBalance(ctx context.Context, customerID int64, currency string) (int64, error)
+	// CreditBalances sums a customer's credit in each currency they ever
+	// had credit in, zero balances included.
+	CreditBalances(ctx context.Context, customerID int64) (map[string]int64, error)
+	// RecentCredit returns a customer's newest credit movements, at most
+	// CreditPageSize, newest first.
+	RecentCredit(ctx context.Context, customerID int64) ([]CreditEntry, error)
 
 	CreateTaxRate(ctx context.Context, r *TaxRate) error
 	ListTaxRates(ctx context.Context) (TaxTable, error)
@@ -226,6 +232,7 @@ type PaymentMethod struct {
 // credit is added (a downgrade, an overpayment), negative when it pays an
 // invoice.
 type CreditEntry struct {
+	ID         int64 // set by the store
 	CustomerID int64
 	Currency   string
 	Amount     int64

@@ -174,6 +174,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Billing != nil && svc.Catalog != nil {
 		s.registerBilling(svc.Billing, svc.Catalog, svc.PDFs)
+		s.registerCredit(svc.Billing)
 		if svc.Services != nil {
 			s.registerDashboard(svc.Billing, svc.Services, svc.Catalog)
 		}

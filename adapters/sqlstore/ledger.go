@@ -32,6 +32,36 @@ func (s *Store) CreditBalance(ctx context.Context, customerID int64, currency st
 	return total, nil
 }
 
+// CreditBalances sums a customer's credit ledger per currency, in Go for
+// the reason CreditBalance gives.
+func (s *Store) CreditBalances(ctx context.Context, customerID int64) (map[string]int64, error) {
+	rows, err := s.q.CreditAmountsByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "credit balances")
+	}
+	balances := map[string]int64{}
+	for _, r := range rows {
+		balances[r.Currency] += r.Amount
+	}
+	return balances, nil
+}
+
+// RecentCredit returns a customer's newest credit movements.
+func (s *Store) RecentCredit(ctx context.Context, customerID int64) ([]billing.CreditEntry, error) {
+	rows, err := s.q.CreditRecentByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, s.translate(err, "credit movements")
+	}
+	out := make([]billing.CreditEntry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, billing.CreditEntry{
+			ID: r.ID, CustomerID: r.CustomerID, Currency: r.Currency, Amount: r.Amount, Reason: r.Reason,
+			InvoiceID: r.InvoiceID.Int64, CreatedAt: r.CreatedAt.UTC(),
+		})
+	}
+	return out, nil
+}
+
 // CreateTaxRate inserts a dated tax rate.
 func (s *Store) CreateTaxRate(ctx context.Context, r *billing.TaxRate) error {
 	if err := r.Validate(); err != nil {

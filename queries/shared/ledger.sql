@@ -5,6 +5,13 @@ VALUES (?, ?, ?, ?, ?, ?);
 -- name: CreditListByCustomer :many
 SELECT amount FROM credit_ledger WHERE customer_id = ? AND currency = ? ORDER BY id;
 
+-- name: CreditAmountsByCustomer :many
+SELECT currency, amount FROM credit_ledger WHERE customer_id = ?;
+
+-- name: CreditRecentByCustomer :many
+-- A customer's newest credit movements: billing.CreditPageSize of them.
+SELECT * FROM credit_ledger WHERE customer_id = ? ORDER BY id DESC LIMIT 50;
+
 -- name: TaxRateInsert :execlastid
 INSERT INTO tax_rates (country, region, name, rate_ppm, valid_from, valid_until)
 VALUES (?, ?, ?, ?, ?, ?);

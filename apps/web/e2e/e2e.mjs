@@ -456,6 +456,20 @@ await step('write a draft invoice, edit it, issue it', async () => {
   console.log(`     draft #${id} issued as ${inv.number}, ${inv.total} ${inv.currency}`)
 })
 
+await step('add account credit to the customer', async () => {
+  await page.locator('[data-test="credit-adjust"]').click()
+  const dialog = page.locator('[data-test="credit-dialog"]')
+  await dialog.waitFor()
+  await field(dialog, 'credit-amount').fill('5.00')
+  await field(dialog, 'credit-reason').fill('Sorry for the slow ticket reply')
+  await dialog.locator('[data-test="credit-save"]').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const card = page.locator('[data-test="customer-credit"]')
+  await card.locator('[data-test="credit-balance"]', { hasText: '5.00' }).waitFor()
+  await card.locator('[data-test="credit-entry"]', { hasText: 'Sorry for the slow ticket reply' }).waitFor()
+  await card.scrollIntoViewIfNeeded()
+})
+
 await step('invite a staff member, give them a role, send the invitation again', async () => {
   await page.locator('[data-test="nav-staff"]').click()
   await page.waitForURL('**/admin/staff')

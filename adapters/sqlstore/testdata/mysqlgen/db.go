@@ -120,11 +120,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.couponTakeUseStmt, err = db.PrepareContext(ctx, couponTakeUse); err != nil {
 		return nil, fmt.Errorf("error preparing query CouponTakeUse: %w", err)
 	}
+	if q.creditAmountsByCustomerStmt, err = db.PrepareContext(ctx, creditAmountsByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query CreditAmountsByCustomer: %w", err)
+	}
 	if q.creditInsertStmt, err = db.PrepareContext(ctx, creditInsert); err != nil {
 		return nil, fmt.Errorf("error preparing query CreditInsert: %w", err)
 	}
 	if q.creditListByCustomerStmt, err = db.PrepareContext(ctx, creditListByCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query CreditListByCustomer: %w", err)
+	}
+	if q.creditRecentByCustomerStmt, err = db.PrepareContext(ctx, creditRecentByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query CreditRecentByCustomer: %w", err)
 	}
 	if q.customerGetByIDStmt, err = db.PrepareContext(ctx, customerGetByID); err != nil {
 		return nil, fmt.Errorf("error preparing query CustomerGetByID: %w", err)
@@ -813,6 +819,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing couponTakeUseStmt: %w", cerr)
 		}
 	}
+	if q.creditAmountsByCustomerStmt != nil {
+		if cerr := q.creditAmountsByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing creditAmountsByCustomerStmt: %w", cerr)
+		}
+	}
 	if q.creditInsertStmt != nil {
 		if cerr := q.creditInsertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing creditInsertStmt: %w", cerr)
@@ -821,6 +832,11 @@ func (q *Queries) Close() error {
 	if q.creditListByCustomerStmt != nil {
 		if cerr := q.creditListByCustomerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing creditListByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.creditRecentByCustomerStmt != nil {
+		if cerr := q.creditRecentByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing creditRecentByCustomerStmt: %w", cerr)
 		}
 	}
 	if q.customerGetByIDStmt != nil {
@@ -1764,8 +1780,10 @@ type Queries struct {
 	couponRedemptionInsertStmt               *sql.Stmt
 	couponSetActiveStmt                      *sql.Stmt
 	couponTakeUseStmt                        *sql.Stmt
+	creditAmountsByCustomerStmt              *sql.Stmt
 	creditInsertStmt                         *sql.Stmt
 	creditListByCustomerStmt                 *sql.Stmt
+	creditRecentByCustomerStmt               *sql.Stmt
 	customerGetByIDStmt                      *sql.Stmt
 	customerSearchStmt                       *sql.Stmt
 	dunningStepInsertStmt                    *sql.Stmt
@@ -1978,8 +1996,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		couponRedemptionInsertStmt:               q.couponRedemptionInsertStmt,
 		couponSetActiveStmt:                      q.couponSetActiveStmt,
 		couponTakeUseStmt:                        q.couponTakeUseStmt,
+		creditAmountsByCustomerStmt:              q.creditAmountsByCustomerStmt,
 		creditInsertStmt:                         q.creditInsertStmt,
 		creditListByCustomerStmt:                 q.creditListByCustomerStmt,
+		creditRecentByCustomerStmt:               q.creditRecentByCustomerStmt,
 		customerGetByIDStmt:                      q.customerGetByIDStmt,
 		customerSearchStmt:                       q.customerSearchStmt,
 		dunningStepInsertStmt:                    q.dunningStepInsertStmt,

@@ -11,6 +11,38 @@ import (
 	"time"
 )
 
+const creditAmountsByCustomer = `-- name: CreditAmountsByCustomer :many
+SELECT currency, amount FROM credit_ledger WHERE customer_id = ?
+`
+
+type CreditAmountsByCustomerRow struct {
+	Currency string
+	Amount   int64
+}
+
+func (q *Queries) CreditAmountsByCustomer(ctx context.Context, customerID int64) ([]CreditAmountsByCustomerRow, error) {
+	rows, err := q.query(ctx, q.creditAmountsByCustomerStmt, creditAmountsByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CreditAmountsByCustomerRow
+	for rows.Next() {
+		var i CreditAmountsByCustomerRow
+		if err := rows.Scan(&i.Currency, &i.Amount); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const creditInsert = `-- name: CreditInsert :exec
 INSERT INTO credit_ledger (customer_id, currency, amount, reason, invoice_id, created_at)
 VALUES (?, ?, ?, ?, ?, ?)
@@ -59,6 +91,42 @@ func (q *Queries) CreditListByCustomer(ctx context.Context, arg CreditListByCust
 			return nil, err
 		}
 		items = append(items, amount)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const creditRecentByCustomer = `-- name: CreditRecentByCustomer :many
+SELECT id, customer_id, currency, amount, reason, invoice_id, created_at FROM credit_ledger WHERE customer_id = ? ORDER BY id DESC LIMIT 50
+`
+
+// A customer's newest credit movements: billing.CreditPageSize of them.
+func (q *Queries) CreditRecentByCustomer(ctx context.Context, customerID int64) ([]CreditLedger, error) {
+	rows, err := q.query(ctx, q.creditRecentByCustomerStmt, creditRecentByCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CreditLedger
+	for rows.Next() {
+		var i CreditLedger
+		if err := rows.Scan(
+			&i.ID,
+			&i.CustomerID,
+			&i.Currency,
+			&i.Amount,
+			&i.Reason,
+			&i.InvoiceID,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -1,5 +1,5 @@
 import { ApiError, api, query } from './client'
-import type { Cycle, Invoice, Plan, Subscription } from './billing'
+import type { AccountCredit, Cycle, Invoice, Plan, Subscription } from './billing'
 import type { Profile as CustomerProfile, Session } from './account'
 import type { Service, ServiceStatus } from './services'
 
@@ -414,6 +414,9 @@ export const admin = {
     api.get<{ transactions: InvoiceTransaction[] }>(`/admin/invoices/${id}/transactions`).then((r) => r.transactions),
   /** Starts acting as the customer: this browser's session becomes theirs until stopped. */
   impersonate: (id: number) => api.post<{ user: { id: number; email: string }; url?: string }>(`/admin/customers/${id}/impersonate`),
+  customerCredit: (id: number) => api.get<AccountCredit>(`/admin/customers/${id}/credit`),
+  /** A positive amount adds credit, a negative one takes it away (never below zero); needs billing.refund. */
+  adjustCredit: (id: number, a: { amount: string; currency: string; reason: string }) => api.post(`/admin/customers/${id}/credit`, a),
   customerInvoices: (id: number) =>
     api.get<{ invoices: Invoice[] }>(`/admin/customers/${id}/invoices`).then((r) => r.invoices),
   setUserStatus: (id: number, status: UserStatus) => api.put(`/admin/users/${id}/status`, { status }),

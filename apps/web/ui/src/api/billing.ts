@@ -183,7 +183,15 @@ export interface InvoiceList {
   due: { amount: string; currency: string }[]
 }
 
+/** A customer's account credit: what is left in each currency and the newest movements. */
+export interface AccountCredit {
+  balances: { amount: string; currency: string }[]
+  recent: { id: number; amount: string; currency: string; reason: string; invoice_id?: number; created_at: string }[]
+}
+
 export const billing = {
+  /** Credit pays the next invoices in its currency as they are issued. */
+  credit: () => api.get<AccountCredit>('/account/credit'),
   catalog: () => api.get<{ plans: Plan[] }>('/catalog').then((r) => r.plans),
   order: (o: Order) => api.post<OrderResult>('/orders', o),
   /** One page of invoices, newest first, with the list's counts and what is due. */
