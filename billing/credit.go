@@ -89,3 +89,41 @@ func (s *Service) AdjustCredit(ctx context.Context, adj CreditAdjustment) error 
 		})
 	})
 }
+
+// PayWithCredit pays what it can of an open invoice from its customer's
+// credit in the invoice's currency, as the customer or staff ask, and
+// returns the invoice: paid when the credit covered it. An invoice that is
+// not open, or a customer without credit in its currency, is ECONFLICT.
+func (s *Service) PayWithCredit(ctx context.Context, invoiceID int64) (*Invoice, error) {
+	var inv *Invoice
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		if inv, err = tx.GetInvoice(ctx, invoiceID); err != nil {
+			return err
+		}
+		if inv.Kind != KindInvoice || inv.Status != InvoiceOpen {
+			return platform.Errorf(platform.ECONFLICT, "invoice %s is not open for payment", inv.Number)
+		}
+		balance, err := tx.CreditBalance(ctx, inv.CustomerID, inv.Currency)
+		if err != nil {
+			return err
+		}
+		if balance <= 0 {
+			return platform.Errorf(platform.ECONFLICT, "there is no account credit in %s", inv.Currency)
+		}
+		return s.applyCredit(ctx, tx, inv, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// CustomerPayWithCredit is PayWithCredit on one of the customer's own
+// invoices; another's is ENOTFOUND.
+func (s *Service) CustomerPayWithCredit(ctx context.Context, customerID, invoiceID int64) (*Invoice, error) {
+	if _, err := s.CustomerInvoice(ctx, customerID, invoiceID); err != nil {
+		return nil, err
+	}
+	return s.PayWithCredit(ctx, invoiceID)
+}

@@ -615,5 +615,5 @@ func (s *Server) registerInvoiceCorrections(b *billing.Service, change func(ctx 
 	})
 	s.registerDraftInvoices(b, change, invoiceChange)
 	s.registerManualRefund(b, invoiceChange)
-	s.registerAdminCredit(b, change)
+	s.registerAdminCredit(b, change, invoiceChange)
 }

@@ -46,7 +46,8 @@ func creditOut(c *billing.CustomerCredit) *creditOutput {
 	return out
 }
 
-// registerCredit mounts the customer's own account credit.
+// registerCredit mounts the customer's own account credit, and paying an
+// open invoice with it.
 func (s *Server) registerCredit(b *billing.Service) {
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "account-credit", Method: http.MethodGet, Path: APIPrefix + "/account/credit", Tags: []string{"billing"},
@@ -60,6 +61,18 @@ func (s *Server) registerCredit(b *billing.Service) {
 		}
 		return creditOut(c), nil
 	})
+	humaop.Register(s.api, huma.Operation{
+		OperationID: "pay-invoice-with-credit", Method: http.MethodPost, Path: APIPrefix + "/account/invoices/{id}/pay-with-credit", Tags: []string{"billing"},
+		Summary:     "Pay what your account credit covers of an open invoice",
+		Description: "Returns the invoice, paid when the credit covered it; without credit in its currency, 409.",
+		Middlewares: huma.Middlewares{s.guard(access{scope: identity.ScopeBillingWrite})},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		inv, err := b.CustomerPayWithCredit(ctx, principalFrom(ctx).user.ID, in.ID)
+		if err != nil {
+			return nil, apiError(s.log, err)
+		}
+		return &struct{ Body invoiceBody }{Body: invoiceOut(inv)}, nil
+	})
 }
 
 type adjustCreditInput struct {
@@ -72,10 +85,11 @@ type adjustCreditInput struct {
 	}
 }
 
-// registerAdminCredit mounts a customer's credit for staff: reading it,
-// and adjusting it, which needs the billing.refund permission (credit is
-// money the customer can spend) and is audited.
-func (s *Server) registerAdminCredit(b *billing.Service, change func(context.Context, request, staffChange) error) {
+// registerAdminCredit mounts a customer's credit for staff: reading it;
+// adjusting it, which needs the billing.refund permission (credit is money
+// the customer can spend); and paying an open invoice with it, as
+// invoices.write. Changes are audited.
+func (s *Server) registerAdminCredit(b *billing.Service, change func(context.Context, request, staffChange) error, invoiceChange invoiceChangeFunc) {
 	staff := access{staff: true, scope: identity.ScopeAdmin}
 	humaop.Register(s.api, huma.Operation{
 		OperationID: "admin-customer-credit", Method: http.MethodGet, Path: adminPrefix + "customers/{id}/credit", Tags: []string{"admin"},
@@ -110,5 +124,15 @@ func (s *Server) registerAdminCredit(b *billing.Service, change func(context.Con
 				return strconv.FormatInt(in.ID, 10), b.AdjustCredit(ctx, adj)
 			},
 		}))
+	})
+	humaop.Register(s.api, huma.Operation{
+		OperationID: "admin-pay-invoice-with-credit", Method: http.MethodPost, Path: adminPrefix + "invoices/{id}/pay-with-credit", Tags: []string{"admin"},
+		Summary:     "Pay what the customer's account credit covers of an open invoice",
+		Description: "Needs the invoices.write permission; without credit in the invoice's currency, 409.",
+		Middlewares: huma.Middlewares{s.guard(staff)},
+	}, func(ctx context.Context, in *idInput) (*struct{ Body invoiceBody }, error) {
+		return invoiceChange(ctx, in.request, in.ID, identity.PermInvoicesWrite, "invoice.paid_with_credit", nil, func() (*billing.Invoice, error) {
+			return b.PayWithCredit(ctx, in.ID)
+		})
 	})
 }

@@ -37,6 +37,11 @@ func TestAccountCreditOverHTTP(t *testing.T) {
 	var who me
 	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)
 	path := fmt.Sprintf("/admin/customers/%d/credit", who.User.ID)
+	inv, err := bill.CreateManualInvoice(ctx, billing.ManualInvoice{CustomerID: who.User.ID, Currency: "EUR",
+		Lines: []billing.ManualLine{{Description: "Extra IPv4 block", Quantity: 1, UnitAmount: 1500}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	clerk := e.staff("clerk@example.com", identity.PermInvoicesWrite)
 	clerk.enrolTOTP()
@@ -73,6 +78,24 @@ func TestAccountCreditOverHTTP(t *testing.T) {
 			len(v.Recent) != 2 || v.Recent[0].Amount != "-2.50" || v.Recent[1].Reason != "Outage on 3 March" {
 			t.Fatalf("credit: %+v", v)
 		}
+	}
+
+	// The customer pays the 15.00 invoice from the 10.00 of credit; then
+	// there is none left for staff to apply.
+	var paid struct {
+		Status     string
+		AmountPaid string `json:"amount_paid"`
+	}
+	payPath := fmt.Sprintf("/account/invoices/%d/pay-with-credit", inv.ID)
+	ada.want(http.StatusOK, "POST", payPath, nil, &paid)
+	if paid.Status != "open" || paid.AmountPaid != "10.00" {
+		t.Fatalf("invoice after paying with credit: %+v", paid)
+	}
+	ada.want(http.StatusConflict, "POST", payPath, nil, nil)
+	clerk.want(http.StatusConflict, "POST", fmt.Sprintf("/admin/invoices/%d/pay-with-credit", inv.ID), nil, nil)
+	ada.want(http.StatusOK, "GET", "/account/credit", nil, &own)
+	if len(own.Balances) != 0 || len(own.Recent) != 3 || own.Recent[0].Amount != "-10.00" {
+		t.Fatalf("credit after paying: %+v", own)
 	}
 	entries, err := s.Identity().ListAudit(ctx, identity.AuditFilter{Action: "customer.credit_adjusted"})
 	if err != nil || len(entries) != 2 || entries[0].ResourceID != fmt.Sprint(who.User.ID) {

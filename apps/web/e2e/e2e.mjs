@@ -456,7 +456,7 @@ await step('write a draft invoice, edit it, issue it', async () => {
   console.log(`     draft #${id} issued as ${inv.number}, ${inv.total} ${inv.currency}`)
 })
 
-await step('add account credit to the customer', async () => {
+await step('add account credit to the customer; it pays part of an open invoice', async () => {
   await page.locator('[data-test="credit-adjust"]').click()
   const dialog = page.locator('[data-test="credit-dialog"]')
   await dialog.waitFor()
@@ -467,6 +467,13 @@ await step('add account credit to the customer', async () => {
   const card = page.locator('[data-test="customer-credit"]')
   await card.locator('[data-test="credit-balance"]', { hasText: '5.00' }).waitFor()
   await card.locator('[data-test="credit-entry"]', { hasText: 'Sorry for the slow ticket reply' }).waitFor()
+  // The issued draft is open: the credit pays part of it.
+  const open = page.locator('[data-test="customer-invoices"] [data-test="invoice-row"]', { hasText: 'open' }).first()
+  await open.locator('[data-test="invoice-pay-from-credit"]').click()
+  await page.locator('[data-test="invoice-credit-dialog"] [data-test="invoice-action-confirm"]').click()
+  await page.locator('[data-test="invoice-credit-dialog"]').waitFor({ state: 'detached' })
+  await page.locator('[data-test="customer-notice"]', { hasText: 'paid from credit' }).waitFor()
+  await card.locator('[data-test="credit-none"]').waitFor()
   await card.scrollIntoViewIfNeeded()
 })
 

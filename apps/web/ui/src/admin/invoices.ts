@@ -6,4 +6,4 @@ export function invoiceLabel(inv: Pick<Invoice, 'id' | 'number'> & { status?: st
 }
 
 /** What staff can do to one invoice from the customer page. */
-export type InvoiceAction = 'payment' | 'refund' | 'void' | 'issue' | 'delete'
+export type InvoiceAction = 'payment' | 'refund' | 'void' | 'issue' | 'delete' | 'credit'

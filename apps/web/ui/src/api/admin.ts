@@ -431,6 +431,8 @@ export const admin = {
   /** Records money staff sent back by hand; no gateway is called. Returns the credit note. */
   refundManual: (id: number, r: ManualRefund) => api.post<Invoice>(`/admin/invoices/${id}/manual-refunds`, r),
   voidInvoice: (id: number) => api.post<Invoice>(`/admin/invoices/${id}/void`),
+  /** Pays what the customer's account credit in the invoice's currency covers. */
+  payWithCredit: (id: number) => api.post<Invoice>(`/admin/invoices/${id}/pay-with-credit`),
   editDraft: (id: number, d: DraftInvoiceEdit) => api.put<Invoice>(`/admin/invoices/${id}`, d),
   /** Numbers and emails a draft and applies the customer's credit. */
   issueDraft: (id: number) => api.post<Invoice>(`/admin/invoices/${id}/issue`),

@@ -205,6 +205,8 @@ export const billing = {
   quoteChange: (id: number, c: PlanChange) => api.post<ProrationQuote>(`/account/subscriptions/${id}/change/quote`, c),
   changePlan: (id: number, c: PlanChange) => api.post<PlanChangeResult>(`/account/subscriptions/${id}/change`, c),
   pay: (id: number) => api.post<PaymentResult>(`/account/invoices/${id}/pay`),
+  /** Pays what the account credit in the invoice's currency covers. */
+  payWithCredit: (id: number) => api.post<Invoice>(`/account/invoices/${id}/pay-with-credit`),
   pdfPath: (id: number) => `/account/invoices/${id}/pdf`,
   paymentMethods: () =>
     api.get<{ payment_methods: PaymentMethod[] }>('/account/payment-methods').then((r) => r.payment_methods),
