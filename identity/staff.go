@@ -64,8 +64,8 @@ func (s *Service) ListRoles(ctx context.Context, a *Authenticated) ([]StaffRole,
 
 // InviteStaff creates a staff account with the chosen roles and no
 // password, and emails it an invitation link (a week long): setting a
-// password through it accepts the invitation and proves the address. An address
-// that already has an account is an ECONFLICT on "email".
+// password through it accepts the invitation and proves the address. An
+// address that already has an account is an ECONFLICT on "email".
 func (s *Service) InviteStaff(ctx context.Context, admin *Authenticated, inv StaffInvitation, m Meta) (*StaffMember, error) {
 	if err := Authorize(admin.Actor(), ActionGrant, KindUser, 0); err != nil {
 		return nil, err
