@@ -354,14 +354,7 @@ func TestPayNowOverHTTP(t *testing.T) {
 // permission and lands in the audit log.
 func TestAdminBillingOverHTTP(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
-		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
-	})
+	e, _ := newStaffBillingEnv(t, s.Store, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ada := e.customer("ada@example.com")
 	var who me
 	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)

@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/httpapi"
-	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
@@ -25,14 +22,7 @@ type creditView struct {
 // some back, audited; others may only look; the customer sees their own.
 func TestAccountCreditOverHTTP(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
-		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
-	})
+	e, bill := newStaffBillingEnv(t, s.Store, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ada := e.customer("ada@example.com")
 	var who me
 	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)

@@ -6,12 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/httpapi"
-	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/sqlstore"
 	"ezscale.cloud/platform/adapters/storetest"
-	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -36,14 +32,7 @@ type draftView struct {
 }
 
 func testDraftInvoices(t *testing.T, s *sqlstore.Store) {
-	clock := platform.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
-		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
-	})
+	e, _ := newStaffBillingEnv(t, s, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ada := e.customer("ada@example.com")
 	var who me
 	ada.want(http.StatusOK, "GET", "/auth/me", nil, &who)

@@ -20,7 +20,10 @@ import (
 	"ezscale.cloud/platform/adapters/httpapi"
 	"ezscale.cloud/platform/adapters/passkey"
 	"ezscale.cloud/platform/adapters/passkey/passkeytest"
+	"ezscale.cloud/platform/adapters/sandbox"
+	"ezscale.cloud/platform/adapters/sqlstore"
 	"ezscale.cloud/platform/adapters/storetest"
+	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 	"ezscale.cloud/platform/secretbox"
 )
@@ -687,4 +690,19 @@ func TestNoEndpointTakesCardData(t *testing.T) {
 	if tried < 50 {
 		t.Fatalf("only %d requests tried; the OpenAPI walk found too few operations", tried)
 	}
+}
+
+// newStaffBillingEnv mounts billing with the staff's audited operations on
+// the sandbox gateway, its clock standing at now.
+func newStaffBillingEnv(t *testing.T, s *sqlstore.Store, now time.Time) (*env, *billing.Service) {
+	t.Helper()
+	clock := platform.NewManualClock(now)
+	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
+		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
+	})
+	return e, bill
 }

@@ -6,12 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"ezscale.cloud/platform"
-	"ezscale.cloud/platform/adapters/httpapi"
-	"ezscale.cloud/platform/adapters/sandbox"
 	"ezscale.cloud/platform/adapters/sqlstore"
 	"ezscale.cloud/platform/adapters/storetest"
-	"ezscale.cloud/platform/billing"
 	"ezscale.cloud/platform/identity"
 )
 
@@ -42,14 +38,7 @@ func TestPlanOptionsAndManualPaymentsOverHTTP(t *testing.T) {
 
 func testPlanOptionsAndManualPayments(t *testing.T, s *sqlstore.Store) {
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	clock := platform.NewManualClock(now)
-	bill, err := billing.NewService(s, sandbox.New(), clock, billing.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, s.Identity(), s, func(svc *httpapi.Services) {
-		svc.Billing, svc.Catalog, svc.Audit, svc.Clock = bill, s, s.Identity(), clock
-	})
+	e, _ := newStaffBillingEnv(t, s, now)
 	ops := e.staff("ops@example.com", identity.PermSettingsWrite, identity.PermInvoicesWrite, identity.PermBillingRefund)
 	ops.enrolTOTP()
 	usd := func(amount string) []map[string]string {
