@@ -104,14 +104,14 @@ func (s *Service) PayWithCredit(ctx context.Context, invoiceID int64) (*Invoice,
 		if inv.Kind != KindInvoice || inv.Status != InvoiceOpen {
 			return platform.Errorf(platform.ECONFLICT, "invoice %s is not open for payment", inv.Number)
 		}
-		balance, err := tx.CreditBalance(ctx, inv.CustomerID, inv.Currency)
-		if err != nil {
+		before := inv.AmountPaid
+		if err := s.applyCredit(ctx, tx, inv, s.now()); err != nil {
 			return err
 		}
-		if balance <= 0 {
+		if inv.AmountPaid == before { // applyCredit found no credit to apply
 			return platform.Errorf(platform.ECONFLICT, "there is no account credit in %s", inv.Currency)
 		}
-		return s.applyCredit(ctx, tx, inv, s.now())
+		return nil
 	})
 	if err != nil {
 		return nil, err
