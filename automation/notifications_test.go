@@ -17,6 +17,7 @@ import (
 	"ezscale.cloud/platform/adapters/invoicepdf"
 	"ezscale.cloud/platform/adapters/smtp"
 	"ezscale.cloud/platform/adapters/smtp/mailpittest"
+	"ezscale.cloud/platform/adapters/sqlite"
 	"ezscale.cloud/platform/adapters/storetest"
 	"ezscale.cloud/platform/automation"
 	"ezscale.cloud/platform/billing"
@@ -31,17 +32,7 @@ import (
 // arrives with its PDF, the payment and "service ready" emails follow, and
 // staff hear of the signup-free order.
 func TestOrderEmailsAndAlerts(t *testing.T) {
-	mp := mailpittest.FromEnv(t)
-	s := storetest.OpenSQLite(t)
-	p := newPlatform(t, s, s, s.Provisioning())
-	p.customer.Email = "order-" + strings.ToLower(rand.Text()[:10]) + "@example.com"
-	if err := s.CreateCustomer(ctx, p.customer); err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := smtp.New(smtp.Config{Host: mp.Host, Port: mp.Port, TLS: smtp.TLSNone, From: "EZSCALE Hosting <billing@ezscale.test>"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp, s, p, mailer := mailingPlatform(t, "order")
 	hook := discordtest.New(t, discordtest.Config{})
 	alerts, err := discord.New(discord.Config{WebhookURL: hook.WebhookURL()})
 	if err != nil {
@@ -169,22 +160,31 @@ func pdftotext(t *testing.T, pdf []byte) string {
 	return string(out)
 }
 
+// mailingPlatform is a platform on SQLite whose customer has an address of
+// their own (starting with prefix) at a real Mailpit, and the mailer that
+// sends there.
+func mailingPlatform(t *testing.T, prefix string) (mailpittest.Server, *sqlite.Store, *platformUnderTest, *smtp.Mailer) {
+	t.Helper()
+	mp := mailpittest.FromEnv(t)
+	s := storetest.OpenSQLite(t)
+	p := newPlatform(t, s, s, s.Provisioning())
+	p.customer.Email = prefix + "-" + strings.ToLower(rand.Text()[:10]) + "@example.com"
+	if err := s.CreateCustomer(ctx, p.customer); err != nil {
+		t.Fatal(err)
+	}
+	mailer, err := smtp.New(smtp.Config{Host: mp.Host, Port: mp.Port, TLS: smtp.TLSNone, From: "EZSCALE Hosting <billing@ezscale.test>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mp, s, p, mailer
+}
+
 // TestLinkEmails sends the three one-time link emails through a real
 // Mailpit: each carries its token in the link, says how long the link
 // works from the token's own lifetime, and the staff invitation says where
 // staff sign in.
 func TestLinkEmails(t *testing.T) {
-	mp := mailpittest.FromEnv(t)
-	s := storetest.OpenSQLite(t)
-	p := newPlatform(t, s, s, s.Provisioning())
-	p.customer.Email = "links-" + strings.ToLower(rand.Text()[:10]) + "@example.com"
-	if err := s.CreateCustomer(ctx, p.customer); err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := smtp.New(smtp.Config{Host: mp.Host, Port: mp.Port, TLS: smtp.TLSNone, From: "EZSCALE Hosting <hello@ezscale.test>"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp, s, p, mailer := mailingPlatform(t, "links")
 	r := jobqueue.New(s, p.clock, jobqueue.Config{Worker: "w1", BaseDelay: time.Second, MaxDelay: time.Minute})
 	automation.Register(r, automation.Deps{
 		Store: s, Billing: p.billing, Provisioning: p.manager(s.Provisioning(), p.panel), Clock: p.clock,
