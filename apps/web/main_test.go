@@ -173,9 +173,7 @@ func TestRefusesBadFlags(t *testing.T) {
 func TestOrderBecomesRunningService(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ezscale.db")
 	base, out := server(t, db)
-	email, password := demoAdmin(t, out)
-	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
+	c := signInDemoAdmin(t, base, out)
 
 	var catalog struct {
 		Plans []struct {
@@ -257,6 +255,26 @@ type apiClient struct {
 	http *http.Client
 }
 
+// signInDemoAdmin signs in, through a client of its own, as the demo admin
+// whose credentials the server printed in out.
+func signInDemoAdmin(t *testing.T, base string, out *syncbuf.Buffer) *apiClient {
+	t.Helper()
+	email, password := demoAdmin(t, out)
+	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
+	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
+	return c
+}
+
+// enrolTOTP sets up an authenticator app for the signed-in user, which
+// passes the second factor for this session: staff operations need it.
+func (c *apiClient) enrolTOTP() {
+	c.t.Helper()
+	var begin struct{ Secret string }
+	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
+	code, _ := totp.GenerateCode(begin.Secret, time.Now())
+	c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+}
+
 func (c *apiClient) call(method, path string, body any, want int, out any) {
 	c.t.Helper()
 	var r io.Reader
@@ -314,9 +332,7 @@ func TestPayInvoiceWithPayPal(t *testing.T) {
 	fake := paypaltest.New(t)
 	base, out := serverWithConfig(t, `"paypal": {"ClientID": "`+paypaltest.ClientID+`", "Secret": "`+paypaltest.Secret+
 		`", "BaseURL": "`+fake.URL+`", "WebhookID": "`+paypaltest.WebhookID+`"}`)
-	email, password := demoAdmin(t, out)
-	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
+	c := signInDemoAdmin(t, base, out)
 	var options struct {
 		CardGateway string `json:"card_gateway"`
 		PayPal      bool
@@ -396,13 +412,8 @@ func TestGatewayConnectionTest(t *testing.T) {
 	}{{paypaltest.Secret, true}, {"wrong", false}} {
 		base, out := serverWithConfig(t, `"paypal": {"ClientID": "`+paypaltest.ClientID+`", "Secret": "`+tc.secret+
 			`", "BaseURL": "`+fake.URL+`", "WebhookID": "`+paypaltest.WebhookID+`"}`)
-		email, password := demoAdmin(t, out)
-		c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-		c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
-		var begin struct{ Secret string }
-		c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
-		code, _ := totp.GenerateCode(begin.Secret, time.Now())
-		c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+		c := signInDemoAdmin(t, base, out)
+		c.enrolTOTP()
 
 		var tested struct {
 			Gateways []struct {

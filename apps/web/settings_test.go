@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/pquerna/otp/totp"
 )
 
 // Staff change the business settings in the running app: a bad pattern
@@ -17,13 +15,8 @@ import (
 // is in the audit log, and connections show without secrets.
 func TestSettingsOverHTTP(t *testing.T) {
 	base, out := server(t, filepath.Join(t.TempDir(), "ezscale.db"))
-	email, password := demoAdmin(t, out)
-	c := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
-	c.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK, nil)
-	var begin struct{ Secret string }
-	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
-	code, _ := totp.GenerateCode(begin.Secret, time.Now())
-	c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+	c := signInDemoAdmin(t, base, out)
+	c.enrolTOTP()
 
 	var business struct {
 		Settings map[string]any
@@ -129,10 +122,7 @@ func TestImpersonationAcrossHosts(t *testing.T) {
 	if len(jar.domains) == 0 || jar.domains[0] != "ezscale.test" {
 		t.Fatalf("session cookie domains %v, want ezscale.test", jar.domains)
 	}
-	var begin struct{ Secret string }
-	c.call("POST", "/account/second-factor/totp", nil, http.StatusOK, &begin)
-	code, _ := totp.GenerateCode(begin.Secret, time.Now())
-	c.call("POST", "/account/second-factor/totp/confirm", map[string]string{"code": code}, http.StatusOK, nil)
+	c.enrolTOTP()
 
 	customer := &apiClient{t: t, base: base + "/api/v1", http: &http.Client{Jar: newJar(t)}}
 	var ada struct{ ID int64 }
