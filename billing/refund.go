@@ -41,10 +41,15 @@ func (s *Service) Refund(ctx context.Context, invoiceID int64, amount Money, rea
 // When none does, the reason given is that of a gateway that took money on
 // the invoice, else the card gateway's.
 func (s *Service) refundGateway(ctx context.Context, invoiceID int64, amount Money) (Gateway, *Invoice, refundBasis, error) {
+	inv, txs, err := refundInputs(ctx, s.store, invoiceID, amount)
+	if err != nil {
+		return nil, nil, refundBasis{}, err
+	}
 	var reason error
 	paid := false
 	for _, g := range append([]Gateway{s.gateway}, s.others...) {
-		inv, basis, err := refundable(ctx, s.store, invoiceID, g.Name(), amount)
+		basis := refundBasisOf(txs, g.Name(), amount.Amount)
+		err := basis.allows(inv, g.Name(), amount)
 		if err == nil {
 			return g, inv, basis, nil
 		}
@@ -94,22 +99,32 @@ func (s *Service) RefundManual(ctx context.Context, r ManualRefund) (*Invoice, e
 // refundable reads an invoice and checks that amount can go back to its
 // customer through gateway.
 func refundable(ctx context.Context, st Store, invoiceID int64, gateway string, amount Money) (*Invoice, refundBasis, error) {
-	if !amount.IsPositive() {
-		return nil, refundBasis{}, platform.Invalid("amount", "a refund must be positive")
-	}
-	inv, err := st.GetInvoice(ctx, invoiceID)
-	if err != nil {
-		return nil, refundBasis{}, err
-	}
-	if amount.Currency != inv.Currency {
-		return nil, refundBasis{}, platform.Invalid("amount", "refund in %s of an invoice in %s", amount.Currency, inv.Currency)
-	}
-	txs, err := st.ListTransactionsByInvoice(ctx, inv.ID)
+	inv, txs, err := refundInputs(ctx, st, invoiceID, amount)
 	if err != nil {
 		return nil, refundBasis{}, err
 	}
 	basis := refundBasisOf(txs, gateway, amount.Amount)
 	return inv, basis, basis.allows(inv, gateway, amount)
+}
+
+// refundInputs checks a refund's amount against its invoice and reads the
+// invoice's transactions, which say through which gateway it can go back.
+func refundInputs(ctx context.Context, st Store, invoiceID int64, amount Money) (*Invoice, []*Transaction, error) {
+	if !amount.IsPositive() {
+		return nil, nil, platform.Invalid("amount", "a refund must be positive")
+	}
+	inv, err := st.GetInvoice(ctx, invoiceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if amount.Currency != inv.Currency {
+		return nil, nil, platform.Invalid("amount", "refund in %s of an invoice in %s", amount.Currency, inv.Currency)
+	}
+	txs, err := st.ListTransactionsByInvoice(ctx, inv.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, txs, nil
 }
 
 // refundBasis is what an invoice's transactions allow refunding through
